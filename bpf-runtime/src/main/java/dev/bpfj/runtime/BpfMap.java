@@ -1,0 +1,734 @@
+package dev.bpfj.runtime;
+
+import dev.bpfj.runtime.internal.libbpf.Environment;
+import dev.bpfj.runtime.internal.libbpf.Errno;
+import dev.bpfj.runtime.internal.libbpf.Libbpf;
+import dev.bpfj.runtime.internal.libbpf.Libc;
+import dev.bpfj.runtime.internal.libbpf.Native;
+import dev.bpfj.runtime.internal.libbpf.Scratch;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Cleaner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * A BPF map: either one of a {@link BpfObject}'s maps (owned by the object) or a standalone map
+ * from {@link #create} or {@link #openPinned} (owned by the caller, who closes it).
+ *
+ * <p>Element operations take keys and values as {@link MemorySegment}s of exactly the map's key
+ * size and {@link #valueBufferSize()}; heap segments ({@code MemorySegment.ofArray}) work too.
+ * The {@code long} methods are allocation-free fast paths for maps with integer keys and values,
+ * and {@link #typed} gives a {@link Codec}-driven view. Per-CPU maps read and write one value per
+ * possible CPU, each padded to 8 bytes.
+ */
+public final class BpfMap implements AutoCloseable {
+
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final long MAP_CREATE_OPTS_SIZE = 48;
+    private static final long MAP_INFO_SIZE = 88;
+    private static final int BATCH_SIZE = 256;
+
+    private final BpfObject object;
+    private final MemorySegment handle;
+    private final String name;
+    private final Cleaner.Cleanable cleanable;
+    private final AtomicInteger ownedFd;
+    private volatile MapType type;
+    private volatile int keySize;
+    private volatile int valueSize;
+    private volatile int maxEntries;
+    private volatile int flags;
+    private volatile int fd = -1;
+    private final int possibleCpus;
+
+    /** A map of an object, described by libbpf. */
+    BpfMap(BpfObject object, MemorySegment handle) {
+        this.object = object;
+        this.handle = handle;
+        this.name = Native.string(Libbpf.bpf_map__name(handle));
+        this.cleanable = null;
+        this.ownedFd = null;
+        this.possibleCpus = BpfSystem.possibleCpus();
+        describe();
+    }
+
+    /** A standalone map whose fd the new instance owns. */
+    private BpfMap(int fd, String name, MapType type, int keySize, int valueSize, int maxEntries, int flags) {
+        this.object = null;
+        this.handle = MemorySegment.NULL;
+        this.name = name;
+        this.type = type;
+        this.keySize = keySize;
+        this.valueSize = valueSize;
+        this.maxEntries = maxEntries;
+        this.flags = flags;
+        this.fd = fd;
+        this.possibleCpus = BpfSystem.possibleCpus();
+        this.ownedFd = new AtomicInteger(fd);
+        AtomicInteger owned = ownedFd;
+        this.cleanable = CLEANER.register(this, () -> closeFd(owned));
+    }
+
+    private void describe() {
+        type = MapType.of(Libbpf.bpf_map__type(handle));
+        keySize = Libbpf.bpf_map__key_size(handle);
+        valueSize = Libbpf.bpf_map__value_size(handle);
+        maxEntries = Libbpf.bpf_map__max_entries(handle);
+        flags = Libbpf.bpf_map__map_flags(handle);
+    }
+
+    /** Called by the object after load: sizes may have been adjusted, and the fd exists now. */
+    void loaded() {
+        describe();
+        fd = Libbpf.bpf_map__fd(handle);
+    }
+
+    /** Called by the object when it closes. */
+    void closed() {
+        fd = -1;
+    }
+
+    /**
+     * Creates a standalone map with {@code bpf_map_create}; the caller owns it and must close it.
+     *
+     * @param name the map's name in the kernel (at most 15 characters are kept)
+     */
+    public static BpfMap create(MapType type, String name, int keySize, int valueSize, int maxEntries) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(name, "name");
+        if (type == MapType.UNKNOWN || type == MapType.UNSPEC) {
+            throw new IllegalArgumentException("cannot create map " + name + " of type " + type);
+        }
+        Native.ensureLibbpf();
+        if (!Environment.privileged()) {
+            throw new BpfException("create map", name, Errno.EPERM, Environment.PRIVILEGE_HINT);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment opts = arena.allocate(MAP_CREATE_OPTS_SIZE, 8);
+            opts.set(ValueLayout.JAVA_LONG, 0, MAP_CREATE_OPTS_SIZE);
+            String kernelName = name.length() > 15 ? name.substring(0, 15) : name;
+            int fd = Libbpf.bpf_map_create(type.value(), arena.allocateFrom(kernelName), keySize, valueSize, maxEntries, opts);
+            if (fd < 0) {
+                throw new BpfException("create map", name + " (" + type + ", key " + keySize + " bytes, value "
+                        + valueSize + " bytes, " + maxEntries + " entries)", -fd, Environment.hintFor(-fd));
+            }
+            return new BpfMap(fd, kernelName, type, keySize, valueSize, maxEntries, 0);
+        }
+    }
+
+    /** Opens a map pinned on bpffs; the caller owns the returned map and must close it. */
+    public static BpfMap openPinned(Path path) {
+        Objects.requireNonNull(path, "path");
+        Native.ensureLibbpf();
+        if (!Files.exists(path)) {
+            throw new BpfException("open pinned map", path.toString(), Errno.ENOENT,
+                    "nothing is pinned there (is bpffs mounted at /sys/fs/bpf?)");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            int fd = Libbpf.bpf_obj_get(arena.allocateFrom(path.toString()));
+            if (fd < 0) {
+                throw new BpfException("open pinned map", path.toString(), -fd, Environment.hintFor(-fd));
+            }
+            MemorySegment info = arena.allocate(MAP_INFO_SIZE, 8);
+            MemorySegment length = arena.allocateFrom(ValueLayout.JAVA_INT, (int) MAP_INFO_SIZE);
+            int rc = Libbpf.bpf_obj_get_info_by_fd(fd, info, length);
+            if (rc < 0) {
+                closeFd(new AtomicInteger(fd));
+                throw new BpfException("open pinned map", path + " (is it a map?)", -rc, null);
+            }
+            MapInfo mapInfo = BpfSystem.mapInfo(info, -1);
+            return new BpfMap(fd, mapInfo.name(), mapInfo.type(), mapInfo.keySize(), mapInfo.valueSize(),
+                    mapInfo.maxEntries(), mapInfo.flags());
+        }
+    }
+
+    /** The map's name (for global sections libbpf's name, like {@code opensnoo.rodata}). */
+    public String name() {
+        return name;
+    }
+
+    /** The map type. */
+    public MapType type() {
+        return type;
+    }
+
+    /** Key size in bytes. */
+    public int keySize() {
+        return keySize;
+    }
+
+    /** Value size in bytes (of one CPU's value for per-CPU maps). */
+    public int valueSize() {
+        return valueSize;
+    }
+
+    /** Maximum number of entries (for ring buffers, the ring's size in bytes). */
+    public int maxEntries() {
+        return maxEntries;
+    }
+
+    /** The {@code map_flags} the map was created with. */
+    public int flags() {
+        return flags;
+    }
+
+    /** The object this map belongs to, or null for a standalone map. */
+    public BpfObject object() {
+        return object;
+    }
+
+    /** True for per-CPU map types. */
+    public boolean perCpu() {
+        return type.perCpu();
+    }
+
+    /** The number of possible CPUs: the number of values a per-CPU lookup returns. */
+    public int possibleCpus() {
+        return possibleCpus;
+    }
+
+    /** The size of the value buffer element operations expect: the value size, or for per-CPU maps one 8-byte-aligned value per possible CPU. */
+    public long valueBufferSize() {
+        return perCpu() ? perCpuStride() * possibleCpus : valueSize;
+    }
+
+    private long perCpuStride() {
+        return (valueSize + 7L) & ~7L;
+    }
+
+    /** The map's file descriptor; for maps of an object only after load. */
+    public int fd() {
+        int current = fd;
+        if (current < 0) {
+            throw notUsable();
+        }
+        return current;
+    }
+
+    private IllegalStateException notUsable() {
+        if (object == null) {
+            return new IllegalStateException("map " + name + " is closed");
+        }
+        return new IllegalStateException("cannot use map " + name + " of object " + object.name() + ": "
+                + (object.phase() == BpfObject.Phase.OPENED ? "the object is not loaded yet (call load() first)"
+                : "the object is closed"));
+    }
+
+    // ---- element operations on segments ----
+
+    /**
+     * Looks {@code key} up and copies its value into {@code value}.
+     *
+     * @return false when the key is absent
+     */
+    public boolean lookup(MemorySegment key, MemorySegment value) {
+        checkKey(key);
+        checkValue(value);
+        return lookupUnchecked(fd(), key, value);
+    }
+
+    private boolean lookupUnchecked(int mapFd, MemorySegment key, MemorySegment value) {
+        int rc = Libbpf.bpf_map_lookup_elem(mapFd, key, value);
+        if (rc == -Errno.ENOENT) {
+            return false;
+        }
+        if (rc < 0) {
+            throw failure("look up an element of map", -rc);
+        }
+        return true;
+    }
+
+    /** Creates or replaces the element {@code key}. */
+    public void update(MemorySegment key, MemorySegment value) {
+        update(key, value, UpdateFlag.ANY);
+    }
+
+    /**
+     * Writes the element {@code key} as {@code flag} says.
+     *
+     * @throws BpfException EEXIST for {@link UpdateFlag#NOEXIST} on a present key, ENOENT for
+     *                      {@link UpdateFlag#EXIST} on an absent one, E2BIG when the map is full
+     */
+    public void update(MemorySegment key, MemorySegment value, UpdateFlag flag) {
+        checkKey(key);
+        checkValue(value);
+        updateUnchecked(fd(), key, value, flag);
+    }
+
+    private void updateUnchecked(int mapFd, MemorySegment key, MemorySegment value, UpdateFlag flag) {
+        int rc = Libbpf.bpf_map_update_elem(mapFd, key, value, flag.value());
+        if (rc < 0) {
+            throw failure("update an element of map", -rc);
+        }
+    }
+
+    /**
+     * Deletes the element {@code key}.
+     *
+     * @return false when the key was absent
+     */
+    public boolean delete(MemorySegment key) {
+        checkKey(key);
+        return deleteUnchecked(fd(), key);
+    }
+
+    private boolean deleteUnchecked(int mapFd, MemorySegment key) {
+        int rc = Libbpf.bpf_map_delete_elem(mapFd, key);
+        if (rc == -Errno.ENOENT) {
+            return false;
+        }
+        if (rc < 0) {
+            throw failure("delete an element of map", -rc);
+        }
+        return true;
+    }
+
+    /**
+     * Copies the element {@code key} into {@code value} and deletes it atomically; for queue and
+     * stack maps pass {@link MemorySegment#NULL} as the key to pop.
+     *
+     * @return false when there was no such element
+     */
+    public boolean lookupAndDelete(MemorySegment key, MemorySegment value) {
+        if (!key.equals(MemorySegment.NULL) || keySize != 0) {
+            checkKey(key);
+        }
+        checkValue(value);
+        int rc = Libbpf.bpf_map_lookup_and_delete_elem(fd(), key, value);
+        if (rc == -Errno.ENOENT) {
+            return false;
+        }
+        if (rc < 0) {
+            throw failure("look up and delete an element of map", -rc);
+        }
+        return true;
+    }
+
+    /**
+     * Writes the key after {@code key} into {@code next}; {@code key} {@link MemorySegment#NULL}
+     * gives the first key.
+     *
+     * @return false when there is no further key
+     */
+    public boolean nextKey(MemorySegment key, MemorySegment next) {
+        if (!key.equals(MemorySegment.NULL)) {
+            checkKey(key);
+        }
+        checkKey(next);
+        return nextKeyUnchecked(fd(), key, next);
+    }
+
+    private boolean nextKeyUnchecked(int mapFd, MemorySegment key, MemorySegment next) {
+        int rc = Libbpf.bpf_map_get_next_key(mapFd, key, next);
+        if (rc == -Errno.ENOENT) {
+            return false;
+        }
+        if (rc < 0) {
+            throw failure("iterate the keys of map", -rc);
+        }
+        return true;
+    }
+
+    /** Calls {@code action} with every key; the segment is valid only during the call. */
+    public void forEachKey(Consumer<MemorySegment> action) {
+        int mapFd = fd();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment current = arena.allocate(Math.max(1, keySize), 8).asSlice(0, keySize);
+            MemorySegment next = arena.allocate(Math.max(1, keySize), 8).asSlice(0, keySize);
+            MemorySegment previous = MemorySegment.NULL;
+            while (nextKeyUnchecked(mapFd, previous, next)) {
+                current.copyFrom(next);
+                action.accept(current.asReadOnly());
+                previous = current;
+            }
+        }
+    }
+
+    /**
+     * Calls {@code action} with every key and value; the segments are valid only during the call.
+     * Uses the kernel's batch lookup where the map supports it, one lookup per key otherwise.
+     */
+    public void forEach(BiConsumer<MemorySegment, MemorySegment> action) {
+        int mapFd = fd();
+        if (!forEachBatched(mapFd, action)) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment value = arena.allocate(Math.max(1, valueBufferSize()), 8).asSlice(0, valueBufferSize());
+                forEachKey(key -> {
+                    if (lookupUnchecked(mapFd, key, value)) {
+                        action.accept(key, value.asReadOnly());
+                    }
+                });
+            }
+        }
+    }
+
+    /** Batch iteration; returns false (having called nothing) when the kernel or map lacks it. */
+    private boolean forEachBatched(int mapFd, BiConsumer<MemorySegment, MemorySegment> action) {
+        if (type != MapType.HASH && type != MapType.PERCPU_HASH && type != MapType.LRU_HASH
+                && type != MapType.LRU_PERCPU_HASH && type != MapType.ARRAY && type != MapType.PERCPU_ARRAY) {
+            return false;
+        }
+        long valueBuffer = valueBufferSize();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment keys = arena.allocate((long) keySize * BATCH_SIZE, 8);
+            MemorySegment values = arena.allocate(valueBuffer * BATCH_SIZE, 8);
+            // The batch cursor is opaque: a key for arrays, a bucket index for hashes.
+            long tokenSize = Math.max(8, keySize);
+            MemorySegment in = arena.allocate(tokenSize, 8);
+            MemorySegment out = arena.allocate(tokenSize, 8);
+            MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment opts = arena.allocate(24, 8);
+            opts.set(ValueLayout.JAVA_LONG, 0, 24);
+            boolean first = true;
+            while (true) {
+                count.set(ValueLayout.JAVA_INT, 0, BATCH_SIZE);
+                int rc = Libbpf.bpf_map_lookup_batch(mapFd, first ? MemorySegment.NULL : in, out, keys, values, count, opts);
+                boolean last = rc == -Errno.ENOENT;
+                if (rc < 0 && !last) {
+                    if (first && (rc == -Errno.EINVAL || rc == -Errno.ENOTSUPP || rc == -Errno.EOPNOTSUPP)) {
+                        return false;
+                    }
+                    throw failure("look up a batch of elements of map", -rc);
+                }
+                int n = count.get(ValueLayout.JAVA_INT, 0);
+                for (int i = 0; i < n; i++) {
+                    action.accept(keys.asSlice((long) i * keySize, keySize).asReadOnly(),
+                            values.asSlice(i * valueBuffer, valueBuffer).asReadOnly());
+                }
+                if (last) {
+                    return true;
+                }
+                in.copyFrom(out);
+                first = false;
+            }
+        }
+    }
+
+    /** The number of elements, counted by iterating the keys. */
+    public int count() {
+        int[] count = {0};
+        forEachKey(key -> count[0]++);
+        return count[0];
+    }
+
+    /**
+     * Writes {@code count} elements at once ({@code bpf_map_update_batch}): {@code keys} holds
+     * {@code count} keys back to back, {@code values} as many value buffers.
+     *
+     * @return the number of elements written
+     */
+    public int updateBatch(MemorySegment keys, MemorySegment values, int count, UpdateFlag flag) {
+        checkBatch(keys, (long) keySize * count, "keys");
+        checkBatch(values, valueBufferSize() * count, "values");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment n = arena.allocateFrom(ValueLayout.JAVA_INT, count);
+            MemorySegment opts = arena.allocate(24, 8);
+            opts.set(ValueLayout.JAVA_LONG, 0, 24);
+            opts.set(ValueLayout.JAVA_LONG, 8, flag.value());
+            int rc = Libbpf.bpf_map_update_batch(fd(), keys, values, n, opts);
+            if (rc < 0) {
+                throw failure("update a batch of elements of map", -rc);
+            }
+            return n.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
+    /**
+     * Deletes {@code count} keys at once ({@code bpf_map_delete_batch}).
+     *
+     * @return the number of elements deleted
+     */
+    public int deleteBatch(MemorySegment keys, int count) {
+        checkBatch(keys, (long) keySize * count, "keys");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment n = arena.allocateFrom(ValueLayout.JAVA_INT, count);
+            MemorySegment opts = arena.allocate(24, 8);
+            opts.set(ValueLayout.JAVA_LONG, 0, 24);
+            int rc = Libbpf.bpf_map_delete_batch(fd(), keys, n, opts);
+            if (rc < 0 && rc != -Errno.ENOENT) {
+                throw failure("delete a batch of elements of map", -rc);
+            }
+            return n.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
+    // ---- allocation-free primitive paths ----
+
+    /**
+     * The value of the integer key {@code key}, read as an unsigned integer of the value size
+     * (1, 2, 4 or 8 bytes), or {@code ifAbsent}. No allocation.
+     */
+    public long lookupLong(long key, long ifAbsent) {
+        int mapFd = fd();
+        requirePrimitiveValue();
+        Scratch scratch = Scratch.get();
+        MemorySegment keyBuffer = scratch.key(8);
+        writeKey(keyBuffer, key);
+        MemorySegment value = scratch.value(valueBufferSize());
+        if (!lookupUnchecked(mapFd, keyBuffer, value)) {
+            return ifAbsent;
+        }
+        return readUnsigned(value, 0, valueSize);
+    }
+
+    /** For per-CPU maps with integer values: the sum over all CPUs, or {@code ifAbsent}. */
+    public long lookupLongSum(long key, long ifAbsent) {
+        int mapFd = fd();
+        requirePrimitiveValue();
+        Scratch scratch = Scratch.get();
+        MemorySegment keyBuffer = scratch.key(8);
+        writeKey(keyBuffer, key);
+        MemorySegment value = scratch.value(valueBufferSize());
+        if (!lookupUnchecked(mapFd, keyBuffer, value)) {
+            return ifAbsent;
+        }
+        if (!perCpu()) {
+            return readUnsigned(value, 0, valueSize);
+        }
+        long sum = 0;
+        long stride = perCpuStride();
+        for (int cpu = 0; cpu < possibleCpus; cpu++) {
+            sum += readUnsigned(value, cpu * stride, valueSize);
+        }
+        return sum;
+    }
+
+    /**
+     * For per-CPU maps with integer values: fills {@code perCpu} (length {@link #possibleCpus()})
+     * with each CPU's value.
+     *
+     * @return false when the key is absent
+     */
+    public boolean lookupLongPerCpu(long key, long[] perCpu) {
+        if (!perCpu()) {
+            throw new IllegalArgumentException("map " + name + " is a " + type + " map, not a per-CPU map");
+        }
+        if (perCpu.length != possibleCpus) {
+            throw new IllegalArgumentException("per-CPU array for map " + name + " must have " + possibleCpus
+                    + " elements (possible CPUs), got " + perCpu.length);
+        }
+        int mapFd = fd();
+        requirePrimitiveValue();
+        Scratch scratch = Scratch.get();
+        MemorySegment keyBuffer = scratch.key(8);
+        writeKey(keyBuffer, key);
+        MemorySegment value = scratch.value(valueBufferSize());
+        if (!lookupUnchecked(mapFd, keyBuffer, value)) {
+            return false;
+        }
+        long stride = perCpuStride();
+        for (int cpu = 0; cpu < possibleCpus; cpu++) {
+            perCpu[cpu] = readUnsigned(value, cpu * stride, valueSize);
+        }
+        return true;
+    }
+
+    /** Sets the integer key {@code key} to {@code value} (every CPU's slot for per-CPU maps). */
+    public void updateLong(long key, long value) {
+        updateLong(key, value, UpdateFlag.ANY);
+    }
+
+    /** Writes the integer key {@code key} as {@code flag} says. */
+    public void updateLong(long key, long value, UpdateFlag flag) {
+        int mapFd = fd();
+        requirePrimitiveValue();
+        Scratch scratch = Scratch.get();
+        MemorySegment keyBuffer = scratch.key(8);
+        writeKey(keyBuffer, key);
+        MemorySegment valueBuffer = scratch.value(valueBufferSize());
+        if (perCpu()) {
+            long stride = perCpuStride();
+            for (int cpu = 0; cpu < possibleCpus; cpu++) {
+                writeUnsigned(valueBuffer, cpu * stride, valueSize, value);
+            }
+        } else {
+            writeUnsigned(valueBuffer, 0, valueSize, value);
+        }
+        updateUnchecked(mapFd, keyBuffer, valueBuffer, flag);
+    }
+
+    /**
+     * Deletes the integer key {@code key}.
+     *
+     * @return false when it was absent
+     */
+    public boolean deleteKey(long key) {
+        int mapFd = fd();
+        MemorySegment keyBuffer = Scratch.get().key(8);
+        writeKey(keyBuffer, key);
+        return deleteUnchecked(mapFd, keyBuffer);
+    }
+
+    private void writeKey(MemorySegment buffer, long key) {
+        if (keySize != 1 && keySize != 2 && keySize != 4 && keySize != 8) {
+            throw new IllegalArgumentException("map " + name + " has " + keySize
+                    + "-byte keys; the long methods need 1, 2, 4 or 8 (use lookup(MemorySegment, …) or typed(…))");
+        }
+        writeUnsigned(buffer, 0, keySize, key);
+    }
+
+    private void requirePrimitiveValue() {
+        if (valueSize != 1 && valueSize != 2 && valueSize != 4 && valueSize != 8) {
+            throw new IllegalArgumentException("map " + name + " has " + valueSize
+                    + "-byte values; the long methods need 1, 2, 4 or 8 (use lookup(MemorySegment, …) or typed(…))");
+        }
+    }
+
+    private static long readUnsigned(MemorySegment segment, long offset, int size) {
+        return switch (size) {
+            case 1 -> Byte.toUnsignedLong(segment.get(ValueLayout.JAVA_BYTE, offset));
+            case 2 -> Short.toUnsignedLong(segment.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset));
+            case 4 -> Integer.toUnsignedLong(segment.get(ValueLayout.JAVA_INT_UNALIGNED, offset));
+            default -> segment.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
+        };
+    }
+
+    private static void writeUnsigned(MemorySegment segment, long offset, int size, long value) {
+        switch (size) {
+            case 1 -> segment.set(ValueLayout.JAVA_BYTE, offset, (byte) value);
+            case 2 -> segment.set(ValueLayout.JAVA_SHORT_UNALIGNED, offset, (short) value);
+            case 4 -> segment.set(ValueLayout.JAVA_INT_UNALIGNED, offset, (int) value);
+            default -> segment.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, value);
+        }
+    }
+
+    // ---- typed views ----
+
+    /**
+     * A view that converts keys and values with codecs.
+     *
+     * @throws IllegalArgumentException when a codec's size differs from the map's key or value size
+     */
+    public <K, V> TypedMap<K, V> typed(Codec<K> keys, Codec<V> values) {
+        if (keys.byteSize() != keySize) {
+            throw new IllegalArgumentException("key codec for map " + name + " is " + keys.byteSize()
+                    + " bytes but the map's key_size is " + keySize);
+        }
+        if (values.byteSize() != valueSize) {
+            throw new IllegalArgumentException("value codec for map " + name + " is " + values.byteSize()
+                    + " bytes but the map's value_size is " + valueSize);
+        }
+        return new TypedMap<>(this, keys, values);
+    }
+
+    // Internal hooks for TypedMap: sizes already checked.
+    boolean lookupRaw(MemorySegment key, MemorySegment value) {
+        return lookupUnchecked(fd(), key, value);
+    }
+
+    void updateRaw(MemorySegment key, MemorySegment value, UpdateFlag flag) {
+        updateUnchecked(fd(), key, value, flag);
+    }
+
+    boolean deleteRaw(MemorySegment key) {
+        return deleteUnchecked(fd(), key);
+    }
+
+    long stride() {
+        return perCpuStride();
+    }
+
+    // ---- pinning and closing ----
+
+    /** Pins the map at {@code path} on bpffs so that it outlives this process. */
+    public void pin(Path path) {
+        Objects.requireNonNull(path, "path");
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = handle.equals(MemorySegment.NULL)
+                    ? Libbpf.bpf_obj_pin(fd(), arena.allocateFrom(path.toString()))
+                    : Libbpf.bpf_map__pin(handle, arena.allocateFrom(path.toString()));
+            if (rc < 0) {
+                throw new BpfException("pin map", name + " at " + path, -rc, pinHint(path, -rc));
+            }
+        }
+    }
+
+    /** Removes the pin at {@code path}. */
+    public void unpin(Path path) {
+        Objects.requireNonNull(path, "path");
+        if (handle.equals(MemorySegment.NULL)) {
+            try {
+                Files.delete(path);
+            } catch (java.io.IOException e) {
+                throw new BpfException("unpin map", name + " at " + path, Errno.ENOENT, e.getMessage());
+            }
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = Libbpf.bpf_map__unpin(handle, arena.allocateFrom(path.toString()));
+            if (rc < 0) {
+                throw new BpfException("unpin map", name + " at " + path, -rc, null);
+            }
+        }
+    }
+
+    static String pinHint(Path path, int errno) {
+        if (errno == Errno.EEXIST) {
+            return "something is already pinned there";
+        }
+        if (errno == Errno.EPERM || errno == Errno.EINVAL || errno == Errno.ENOENT) {
+            return "the path must be on a mounted bpffs (mount -t bpf bpf /sys/fs/bpf) and its folder must exist";
+        }
+        return Environment.hintFor(errno);
+    }
+
+    /** Closes a standalone map's fd; for a map of an object this does nothing (the object owns it). */
+    @Override
+    public void close() {
+        if (cleanable != null) {
+            fd = -1;
+            cleanable.clean();
+        }
+    }
+
+    private static void closeFd(AtomicInteger owned) {
+        int fd = owned.getAndSet(-1);
+        if (fd >= 0) {
+            try (Arena arena = Arena.ofConfined()) {
+                Libc.close(Native.captureSegment(arena), fd);
+            }
+        }
+    }
+
+    private void checkKey(MemorySegment key) {
+        if (key.byteSize() != keySize) {
+            throw new IllegalArgumentException("key for map " + name + " must be " + keySize
+                    + " bytes (the map's key_size), got " + key.byteSize());
+        }
+    }
+
+    private void checkValue(MemorySegment value) {
+        long expected = valueBufferSize();
+        if (value.byteSize() != expected) {
+            throw new IllegalArgumentException("value for map " + name + " must be " + expected + " bytes ("
+                    + (perCpu() ? possibleCpus + " possible CPUs x " + perCpuStride() + " bytes" : "the map's value_size")
+                    + "), got " + value.byteSize());
+        }
+    }
+
+    private void checkBatch(MemorySegment segment, long expected, String what) {
+        if (segment.byteSize() < expected) {
+            throw new IllegalArgumentException(what + " for a batch on map " + name + " must hold at least "
+                    + expected + " bytes, got " + segment.byteSize());
+        }
+    }
+
+    private BpfException failure(String operation, int errno) {
+        String hint = Environment.hintFor(errno);
+        if (hint == null && errno == 7) {
+            hint = "the map is full (max_entries " + maxEntries + ")";
+        }
+        return new BpfException(operation, name, errno, hint);
+    }
+
+    @Override
+    public String toString() {
+        return "BpfMap[" + name + " " + type + ", key " + keySize + ", value " + valueSize + ", max " + maxEntries + "]";
+    }
+}

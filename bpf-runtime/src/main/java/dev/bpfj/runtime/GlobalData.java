@@ -1,0 +1,228 @@
+package dev.bpfj.runtime;
+
+import dev.bpfj.runtime.internal.libbpf.Libc;
+import dev.bpfj.runtime.internal.libbpf.Native;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One global-data section of an object ({@code .rodata}, {@code .data}, {@code .bss} or a custom
+ * {@code .rodata.*}/{@code .data.*}): the memory behind the C program's global variables.
+ *
+ * <p>Before load the view is libbpf's initial image and every section is writable: this is where
+ * {@code const volatile} settings such as a PID filter go. After load the view is the map memory
+ * itself, mapped into this process: {@code .data} and {@code .bss} are live (reads see what the
+ * BPF program wrote, writes are seen by it), {@code .rodata} is frozen and read-only. Accessors
+ * take a byte offset (the generated skeletons know each variable's) and allocate nothing.
+ */
+public final class GlobalData {
+
+    private static final long BPF_F_MMAPABLE = 1 << 10;
+
+    private final BpfObject object;
+    private final BpfMap map;
+    private final String section;
+    private final boolean readOnlyAfterLoad;
+    private volatile MemorySegment segment;
+
+    GlobalData(BpfObject object, BpfMap map, String section, MemorySegment initialImage) {
+        this.object = object;
+        this.map = map;
+        this.section = section;
+        this.readOnlyAfterLoad = section.startsWith(".rodata");
+        this.segment = initialImage;
+    }
+
+    /** The section name, like {@code .rodata}. */
+    public String section() {
+        return section;
+    }
+
+    /** The internal map holding the section. */
+    public BpfMap map() {
+        return map;
+    }
+
+    /** The section's size in bytes. */
+    public long byteSize() {
+        return map.valueSize();
+    }
+
+    /** True when {@code set*} calls are allowed now: before load, or after load for {@code .data}/{@code .bss}. */
+    public boolean writable() {
+        BpfObject.Phase phase = object.phase();
+        return phase == BpfObject.Phase.OPENED || (phase == BpfObject.Phase.LOADED && !readOnlyAfterLoad);
+    }
+
+    /**
+     * The section's memory: the initial image before load, the live map memory after load
+     * ({@code .rodata}: a read-only view). Invalid once the object is closed.
+     */
+    public MemorySegment segment() {
+        MemorySegment current = readable();
+        return writable() ? current : current.asReadOnly();
+    }
+
+    /** Maps the kernel map after load so that reads and writes reach the BPF program. */
+    @SuppressWarnings("restricted")
+    void loaded(Arena arena) {
+        if ((map.flags() & BPF_F_MMAPABLE) == 0) {
+            // Kernels before 5.5 cannot mmap array maps; libbpf copied the image into the map.
+            segment = null;
+            return;
+        }
+        long pageSize = Libc.getpagesize();
+        long size = map.valueSize();
+        long mapped = (size + pageSize - 1) / pageSize * pageSize;
+        int prot = readOnlyAfterLoad ? Libc.PROT_READ : Libc.PROT_READ | Libc.PROT_WRITE;
+        try (Arena local = Arena.ofConfined()) {
+            MemorySegment capture = Native.captureSegment(local);
+            MemorySegment address = Libc.mmap(capture, MemorySegment.NULL, mapped, prot, Libc.MAP_SHARED, map.fd(), 0);
+            if (address.address() == -1L) {
+                throw new BpfException("map global section", section + " of object " + object.name(),
+                        Native.errno(capture), null);
+            }
+            segment = address.reinterpret(size, arena, unmapped -> unmap(unmapped, mapped));
+        }
+    }
+
+    private static void unmap(MemorySegment address, long length) {
+        try (Arena local = Arena.ofConfined()) {
+            Libc.munmap(Native.captureSegment(local), address, length);
+        }
+    }
+
+    private MemorySegment readable() {
+        BpfObject.Phase phase = object.phase();
+        MemorySegment current = segment;
+        if (phase == BpfObject.Phase.CLOSED) {
+            throw new IllegalStateException("cannot read " + section + " of " + object.name() + ": the object is closed");
+        }
+        if (current == null) {
+            throw new IllegalStateException("cannot access " + section + " of " + object.name()
+                    + " after load: the kernel cannot mmap its map (needs Linux 5.5+ for BPF_F_MMAPABLE)");
+        }
+        return current;
+    }
+
+    private MemorySegment writableSegment() {
+        BpfObject.Phase phase = object.phase();
+        if (phase == BpfObject.Phase.LOADED && readOnlyAfterLoad) {
+            throw new IllegalStateException("cannot write " + section + " of " + object.name()
+                    + " after load: the kernel froze it; set read-only globals between open() and load()");
+        }
+        if (phase == BpfObject.Phase.CLOSED) {
+            throw new IllegalStateException("cannot write " + section + " of " + object.name() + ": the object is closed");
+        }
+        return readable();
+    }
+
+    /** Reads a byte at {@code offset}. */
+    public byte getByte(long offset) {
+        return readable().get(ValueLayout.JAVA_BYTE, offset);
+    }
+
+    /** Writes a byte at {@code offset}. */
+    public void setByte(long offset, byte value) {
+        writableSegment().set(ValueLayout.JAVA_BYTE, offset, value);
+    }
+
+    /** Reads a C {@code bool} (any non-zero byte is true). */
+    public boolean getBoolean(long offset) {
+        return getByte(offset) != 0;
+    }
+
+    /** Writes a C {@code bool} as 1 or 0. */
+    public void setBoolean(long offset, boolean value) {
+        setByte(offset, (byte) (value ? 1 : 0));
+    }
+
+    /** Reads a 16-bit integer at {@code offset}. */
+    public short getShort(long offset) {
+        return readable().get(ValueLayout.JAVA_SHORT_UNALIGNED, offset);
+    }
+
+    /** Writes a 16-bit integer at {@code offset}. */
+    public void setShort(long offset, short value) {
+        writableSegment().set(ValueLayout.JAVA_SHORT_UNALIGNED, offset, value);
+    }
+
+    /** Reads a 32-bit integer at {@code offset}. */
+    public int getInt(long offset) {
+        return readable().get(ValueLayout.JAVA_INT_UNALIGNED, offset);
+    }
+
+    /** Writes a 32-bit integer at {@code offset}. */
+    public void setInt(long offset, int value) {
+        writableSegment().set(ValueLayout.JAVA_INT_UNALIGNED, offset, value);
+    }
+
+    /** Reads a 64-bit integer at {@code offset}. */
+    public long getLong(long offset) {
+        return readable().get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
+    }
+
+    /** Writes a 64-bit integer at {@code offset}. */
+    public void setLong(long offset, long value) {
+        writableSegment().set(ValueLayout.JAVA_LONG_UNALIGNED, offset, value);
+    }
+
+    /** Reads a {@code float} at {@code offset}. */
+    public float getFloat(long offset) {
+        return readable().get(ValueLayout.JAVA_FLOAT_UNALIGNED, offset);
+    }
+
+    /** Writes a {@code float} at {@code offset}. */
+    public void setFloat(long offset, float value) {
+        writableSegment().set(ValueLayout.JAVA_FLOAT_UNALIGNED, offset, value);
+    }
+
+    /** Reads a {@code double} at {@code offset}. */
+    public double getDouble(long offset) {
+        return readable().get(ValueLayout.JAVA_DOUBLE_UNALIGNED, offset);
+    }
+
+    /** Writes a {@code double} at {@code offset}. */
+    public void setDouble(long offset, double value) {
+        writableSegment().set(ValueLayout.JAVA_DOUBLE_UNALIGNED, offset, value);
+    }
+
+    /** Copies {@code target.length} bytes starting at {@code offset} into {@code target}. */
+    public void getBytes(long offset, byte[] target) {
+        MemorySegment.copy(readable(), ValueLayout.JAVA_BYTE, offset, target, 0, target.length);
+    }
+
+    /** Copies {@code source} into the section at {@code offset}. */
+    public void setBytes(long offset, byte[] source) {
+        MemorySegment.copy(source, 0, writableSegment(), ValueLayout.JAVA_BYTE, offset, source.length);
+    }
+
+    /** Reads a NUL-terminated UTF-8 string from a {@code char[maxBytes]} at {@code offset}. */
+    public String getString(long offset, int maxBytes) {
+        MemorySegment field = readable().asSlice(offset, maxBytes);
+        long length = 0;
+        while (length < maxBytes && field.get(ValueLayout.JAVA_BYTE, length) != 0) {
+            length++;
+        }
+        return new String(field.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+    }
+
+    /** Writes {@code value} as UTF-8 into a {@code char[maxBytes]} at {@code offset}, NUL-padded. */
+    public void setString(long offset, int maxBytes, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length >= maxBytes) {
+            throw new IllegalArgumentException("string for " + section + " of " + object.name() + " at offset " + offset
+                    + " is " + bytes.length + " bytes but the field holds " + (maxBytes - 1) + " plus the NUL");
+        }
+        MemorySegment field = writableSegment().asSlice(offset, maxBytes);
+        field.fill((byte) 0);
+        MemorySegment.copy(bytes, 0, field, ValueLayout.JAVA_BYTE, 0, bytes.length);
+    }
+
+    @Override
+    public String toString() {
+        return "GlobalData[" + object.name() + " " + section + ", " + byteSize() + " bytes]";
+    }
+}

@@ -1,0 +1,93 @@
+package dev.bpfj.runtime.internal.libbpf;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Facts about the running system that turn an opaque EPERM or ENOENT from the kernel into an
+ * actionable message: privileges, tracefs, kernel BTF and the kernel version. All read from
+ * {@code /proc} and {@code /sys}, cheaply, at the moment they are needed.
+ */
+public final class Environment {
+
+    private static final int CAP_SYS_ADMIN = 21;
+    private static final int CAP_PERFMON = 38;
+    private static final int CAP_BPF = 39;
+
+    /** Hint for a caller without the capabilities BPF needs. */
+    public static final String PRIVILEGE_HINT =
+            "needs root, or CAP_BPF and CAP_PERFMON (e.g. sudo setcap cap_bpf,cap_perfmon+ep on the java binary)";
+    /** Hint for a missing tracefs. */
+    public static final String TRACEFS_HINT =
+            "tracefs is not mounted; mount it with: mount -t tracefs tracefs /sys/kernel/tracing";
+    /** Hint for a kernel without BTF. */
+    public static final String BTF_HINT = "the kernel has no BTF at /sys/kernel/btf/vmlinux (needs "
+            + "CONFIG_DEBUG_INFO_BTF=y); CO-RE objects need it, or pass OpenOptions.withBtfCustomPath(...)";
+    /** Hint for the memlock limit on kernels before 5.11. */
+    public static final String MEMLOCK_HINT = "kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK; "
+            + "raise it (ulimit -l unlimited, or LimitMEMLOCK=infinity in a systemd unit)";
+
+    private Environment() {
+    }
+
+    /** True when this process may load and attach BPF programs. */
+    public static boolean privileged() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    BigInteger caps = new BigInteger(line.substring("CapEff:".length()).trim(), 16);
+                    return caps.testBit(CAP_SYS_ADMIN) || (caps.testBit(CAP_BPF) && caps.testBit(CAP_PERFMON));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Cannot tell: let the kernel decide and report.
+            return true;
+        }
+        return true;
+    }
+
+    /** The tracefs root holding {@code events/}, or null when tracefs is not mounted. */
+    public static Path tracefs() {
+        for (String dir : List.of("/sys/kernel/tracing", "/sys/kernel/debug/tracing")) {
+            Path root = Path.of(dir);
+            if (Files.isDirectory(root.resolve("events"))) {
+                return root;
+            }
+        }
+        return null;
+    }
+
+    /** True when the kernel exposes its own BTF. */
+    public static boolean kernelBtf() {
+        return Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"));
+    }
+
+    /** True on kernels older than 5.11, which account BPF memory against RLIMIT_MEMLOCK. */
+    public static boolean memlockAccounted() {
+        try {
+            String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+            String[] parts = release.split("[.-]");
+            int major = Integer.parseInt(parts[0]);
+            int minor = Integer.parseInt(parts[1]);
+            return major < 5 || (major == 5 && minor < 11);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** A hint for a failure with {@code errno}, from the environment, or null. */
+    public static String hintFor(int errno) {
+        if (errno == Errno.EPERM || errno == Errno.EACCES) {
+            if (!privileged()) {
+                return PRIVILEGE_HINT;
+            }
+            if (memlockAccounted()) {
+                return MEMLOCK_HINT;
+            }
+        }
+        return null;
+    }
+}
