@@ -1,0 +1,778 @@
+package dev.bpfj.toolchain.btf;
+
+import dev.bpfj.toolchain.BpfFormatException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A parsed BTF blob: the kernel's {@code /sys/kernel/btf/vmlinux}, or the {@code .BTF} section
+ * of a BPF object. Types are numbered from 1 in the order they are stored; id 0 is
+ * {@link BtfVoid}.
+ *
+ * <p>Parsing checks everything that later queries rely on: every string offset, every type id a
+ * type refers to, and that sizes, alignments and reference chains terminate (a typedef that
+ * refers to itself, or a struct that contains itself, is rejected). Hence {@link #sizeOf},
+ * {@link #alignOf} and {@link #resolve} need no checked exception.
+ */
+public final class Btf {
+
+    /** The BTF magic number, {@code 0xeB9F}, stored in the blob's byte order. */
+    public static final int MAGIC = 0xeB9F;
+
+    /** Deepest chain of typedefs/qualifiers/arrays/nested structs accepted; real BTF stays far below. */
+    static final int MAX_DEPTH = 512;
+
+    private static final int HEADER_MIN = 24;
+    private static final int POINTER_SIZE = 8;
+    private static final long NO_SIZE = -1;
+
+    private final String fileName;
+    private final ByteOrder byteOrder;
+    private final List<BtfType> types;
+    private final Map<String, List<BtfType>> byName;
+    private final long[] sizes;
+    private final int[] aligns;
+    private final byte[] strings;
+
+    private Btf(String fileName, ByteOrder byteOrder, List<BtfType> types, long[] sizes, int[] aligns,
+                byte[] strings) {
+        this.fileName = fileName;
+        this.byteOrder = byteOrder;
+        this.types = Collections.unmodifiableList(types);
+        this.sizes = sizes;
+        this.aligns = aligns;
+        this.strings = strings;
+        Map<String, List<BtfType>> names = new HashMap<>();
+        for (BtfType type : types) {
+            if (!type.name().isEmpty() && type.id() != 0) {
+                names.computeIfAbsent(type.name(), k -> new ArrayList<>(1)).add(type);
+            }
+        }
+        names.replaceAll((k, v) -> List.copyOf(v));
+        this.byName = names;
+    }
+
+    /**
+     * Reads a raw BTF file such as {@code /sys/kernel/btf/vmlinux}.
+     *
+     * @param path the file
+     * @return the parsed BTF
+     * @throws IOException        if the file cannot be read
+     * @throws BpfFormatException if it is not well-formed BTF
+     */
+    public static Btf read(Path path) throws IOException, BpfFormatException {
+        return parse(path.toString(), Files.readAllBytes(path));
+    }
+
+    /**
+     * Parses raw BTF (a whole file whose first bytes are the BTF header, such as
+     * {@code /sys/kernel/btf/vmlinux}). The array is not copied; the caller must not change it.
+     *
+     * @param fileName the name used in error messages
+     * @param bytes    the blob
+     * @return the parsed BTF
+     * @throws BpfFormatException if the bytes are not well-formed BTF
+     */
+    public static Btf parse(String fileName, byte[] bytes) throws BpfFormatException {
+        Objects.requireNonNull(bytes, "bytes");
+        return new Parser(new BtfReader(Objects.requireNonNull(fileName, "fileName"), null, 0, bytes, 0,
+                bytes.length)).parse();
+    }
+
+    /**
+     * Parses the {@code .BTF} section of an ELF object.
+     *
+     * @param fileName    the object's name, used in error messages
+     * @param section     the section contents from position to limit
+     * @param sectionName the section's name, used in error messages (normally {@code ".BTF"})
+     * @param fileOffset  where the section starts in the file, so errors can name file offsets
+     * @return the parsed BTF
+     * @throws BpfFormatException if the section is not well-formed BTF
+     */
+    public static Btf parse(String fileName, ByteBuffer section, String sectionName, long fileOffset)
+            throws BpfFormatException {
+        byte[] bytes = new byte[section.remaining()];
+        section.duplicate().get(bytes);
+        return new Parser(new BtfReader(Objects.requireNonNull(fileName, "fileName"), sectionName, fileOffset, bytes,
+                0, bytes.length)).parse();
+    }
+
+    /** @return the name given when parsing, used in error messages */
+    public String fileName() {
+        return fileName;
+    }
+
+    /** @return the byte order the blob was written in (recognised from its magic number) */
+    public ByteOrder byteOrder() {
+        return byteOrder;
+    }
+
+    /** @return every type in id order; element 0 is {@link BtfVoid} */
+    public List<BtfType> types() {
+        return types;
+    }
+
+    /** @return the number of types including void, i.e. one more than the largest id */
+    public int typeCount() {
+        return types.size();
+    }
+
+    /**
+     * Returns the type with an id.
+     *
+     * @param id a type id, 0 for void
+     * @return the type
+     * @throws IllegalArgumentException if no type has this id
+     */
+    public BtfType type(int id) {
+        checkId(id);
+        return types.get(id);
+    }
+
+    /**
+     * Returns every type with a name, in id order (a name can be shared by, say, a struct and a
+     * typedef, or by a function and its declaration tag).
+     *
+     * @param name the name
+     * @return the types, empty when none has this name
+     */
+    public List<BtfType> typesNamed(String name) {
+        return byName.getOrDefault(name, List.of());
+    }
+
+    /**
+     * Finds the first type of a kind with a name.
+     *
+     * @param name the name
+     * @param kind the kind; {@link BtfKind#STRUCT} and {@link BtfKind#UNION} are distinct
+     * @return the type, or empty
+     */
+    public Optional<BtfType> typeNamed(String name, BtfKind kind) {
+        for (BtfType type : typesNamed(name)) {
+            if (type.kind() == kind) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Finds a data section type by name.
+     *
+     * @param name e.g. {@code ".rodata"} or {@code ".maps"}
+     * @return the DATASEC, or empty
+     */
+    public Optional<BtfDatasec> datasec(String name) {
+        return typeNamed(name, BtfKind.DATASEC).map(BtfDatasec.class::cast);
+    }
+
+    /**
+     * Follows typedefs, qualifiers ({@code const}, {@code volatile}, {@code restrict}) and type
+     * tags to the underlying type.
+     *
+     * @param id a type id
+     * @return the first type in the chain that is none of those
+     * @throws IllegalArgumentException if no type has this id
+     */
+    public BtfType resolve(int id) {
+        BtfType type = type(id);
+        // Parsing proved that alias chains end, so this loop terminates.
+        while (type instanceof BtfType.Alias alias) {
+            type = types.get(alias.typeId());
+        }
+        return type;
+    }
+
+    /**
+     * Returns whether a type has a size: void, functions, prototypes, declaration tags and
+     * forward declarations (and arrays or typedefs of them) have none.
+     *
+     * @param id a type id
+     * @return true when {@link #sizeOf(int)} answers
+     * @throws IllegalArgumentException if no type has this id
+     */
+    public boolean hasSize(int id) {
+        checkId(id);
+        return sizes[id] != NO_SIZE;
+    }
+
+    /**
+     * The size in bytes of a type, through typedef and qualifier chains; pointers are 8 bytes,
+     * arrays are count times their element size, variables have their type's size.
+     *
+     * @param id a type id
+     * @return the size in bytes
+     * @throws IllegalArgumentException if no type has this id, or the type has no size (see {@link #hasSize})
+     */
+    public long sizeOf(int id) {
+        checkId(id);
+        if (sizes[id] == NO_SIZE) {
+            throw new IllegalArgumentException("BTF type " + id + " (" + describe(id) + ") in " + fileName
+                    + " has no size");
+        }
+        return sizes[id];
+    }
+
+    /**
+     * The alignment in bytes of a type as C lays it out on BPF: integers, enums and floats align
+     * to their size capped at 8, pointers to 8, arrays to their element, structs and unions to
+     * their strictest member, or to 1 when their layout shows they are packed.
+     *
+     * @param id a type id
+     * @return the alignment in bytes
+     * @throws IllegalArgumentException if no type has this id, or the type has no alignment (no size)
+     */
+    public int alignOf(int id) {
+        checkId(id);
+        if (aligns[id] <= 0) {
+            throw new IllegalArgumentException("BTF type " + id + " (" + describe(id) + ") in " + fileName
+                    + " has no alignment");
+        }
+        return aligns[id];
+    }
+
+    /**
+     * Spells a type roughly as C would, for messages: {@code "struct event"}, {@code "u32"},
+     * {@code "const char *"}, {@code "int[2][3]"}, {@code "enum color"}.
+     *
+     * @param id a type id
+     * @return a human-readable description
+     * @throws IllegalArgumentException if no type has this id
+     */
+    public String describe(int id) {
+        checkId(id);
+        return describe(id, 0);
+    }
+
+    private String describe(int id, int depth) {
+        if (depth > 32) {
+            return "...";
+        }
+        BtfType type = types.get(id);
+        if (type instanceof BtfPtr t) {
+            return describe(t.typeId(), depth + 1) + " *";
+        } else if (type instanceof BtfArray t) {
+            // C writes the outermost dimension first: int[2][3] is an array of 2 arrays of 3.
+            StringBuilder dimensions = new StringBuilder();
+            BtfType element = t;
+            while (element instanceof BtfArray array && dimensions.length() < 256) {
+                dimensions.append('[').append(array.count()).append(']');
+                element = types.get(array.elemType());
+            }
+            return describe(element.id(), depth + 1) + dimensions;
+        } else if (type instanceof BtfStruct t) {
+            return (t.isUnion() ? "union " : "struct ") + (t.name().isEmpty() ? "(anon)" : t.name());
+        } else if (type instanceof BtfEnum t) {
+            return "enum " + (t.name().isEmpty() ? "(anon)" : t.name());
+        } else if (type instanceof BtfFwd t) {
+            return (t.isUnion() ? "union " : "struct ") + t.name();
+        } else if (type instanceof BtfConst t) {
+            return "const " + describe(t.typeId(), depth + 1);
+        } else if (type instanceof BtfVolatile t) {
+            return "volatile " + describe(t.typeId(), depth + 1);
+        } else if (type instanceof BtfRestrict t) {
+            return describe(t.typeId(), depth + 1) + " restrict";
+        } else if (type instanceof BtfTypeTag t) {
+            return describe(t.typeId(), depth + 1) + " __tag(" + t.name() + ")";
+        } else if (type instanceof BtfFunc t) {
+            return "function " + t.name();
+        } else if (type instanceof BtfFuncProto) {
+            return "function prototype";
+        } else if (type instanceof BtfVar t) {
+            return "variable " + t.name();
+        } else if (type instanceof BtfDatasec t) {
+            return "section " + t.name();
+        } else if (type instanceof BtfDeclTag t) {
+            return "decl tag " + t.name();
+        }
+        // void, int, float, typedef: their name is their spelling.
+        return type.name();
+    }
+
+    /**
+     * Reads a string from the string section, for callers such as {@link BtfExt} that hold
+     * offsets into it.
+     *
+     * @param offset an offset into the string section
+     * @return the string, or empty when the offset is out of range or the string is not terminated
+     */
+    public Optional<String> string(long offset) {
+        if (offset < 0 || offset >= strings.length) {
+            return Optional.empty();
+        }
+        for (int i = (int) offset; i < strings.length; i++) {
+            if (strings[i] == 0) {
+                return Optional.of(new String(strings, (int) offset, i - (int) offset,
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void checkId(int id) {
+        if (id < 0 || id >= types.size()) {
+            throw new IllegalArgumentException("no BTF type " + id + " in " + fileName + " (ids go from 0 to "
+                    + (types.size() - 1) + ")");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Btf[" + fileName + ", " + (types.size() - 1) + " types, " + byteOrder + "]";
+    }
+
+    /** Reads the header, string section and type section, then checks references and layouts. */
+    private static final class Parser {
+        private final BtfReader in;
+        private long stringStart;
+        private long stringEnd;
+        private final List<BtfType> types = new ArrayList<>();
+        /** Byte offset (relative to the blob) at which each type's record starts, for messages. */
+        private long[] typeOffsets = new long[16];
+        private long[] sizes;
+        private int[] aligns;
+        /** Structs without the kind flag, whose bitfields are encoded in their INT member types. */
+        private final Map<Integer, Boolean> legacyBitfieldStructs = new HashMap<>();
+        private byte[] state;
+
+        Parser(BtfReader in) {
+            this.in = in;
+        }
+
+        Btf parse() throws BpfFormatException {
+            int magic = in.u16(0);
+            if (magic == MAGIC) {
+                in.order = ByteOrder.LITTLE_ENDIAN;
+            } else if (Integer.reverseBytes(magic << 16) == MAGIC) {
+                in.order = ByteOrder.BIG_ENDIAN;
+            } else {
+                throw in.fail(0, "bad BTF magic 0x" + Integer.toHexString(magic) + " (expected 0xeb9f)");
+            }
+            int version = in.u8(2);
+            if (version != 1) {
+                throw in.fail(2, "unsupported BTF version " + version + " (expected 1)");
+            }
+            long headerLength = in.u32(4);
+            if (headerLength < HEADER_MIN || headerLength > in.length) {
+                throw in.fail(4, "BTF header length " + headerLength + " is smaller than " + HEADER_MIN
+                        + " or larger than the blob (" + in.length + " bytes)");
+            }
+            long typeOff = in.u32(8);
+            long typeLen = in.u32(12);
+            long strOff = in.u32(16);
+            long strLen = in.u32(20);
+            long typeStart = headerLength + typeOff;
+            long typeEnd = typeStart + typeLen;
+            stringStart = headerLength + strOff;
+            stringEnd = stringStart + strLen;
+            if (typeEnd > in.length) {
+                throw in.fail(8, "the BTF type section (offset " + typeOff + ", length " + typeLen
+                        + ") extends past the end of the " + in.length + "-byte blob");
+            }
+            if (stringEnd > in.length) {
+                throw in.fail(16, "the BTF string section (offset " + strOff + ", length " + strLen
+                        + ") extends past the end of the " + in.length + "-byte blob");
+            }
+            if (strLen > 0 && in.bytes[in.start + (int) stringStart] != 0) {
+                throw in.fail(stringStart, "the BTF string section does not start with an empty string");
+            }
+            if (typeLen % 4 != 0) {
+                throw in.fail(12, "the BTF type section length " + typeLen + " is not a multiple of 4");
+            }
+            types.add(BtfVoid.INSTANCE);
+            long at = typeStart;
+            while (at < typeEnd) {
+                at = readType(at, typeEnd);
+            }
+            checkReferences();
+            checkReferenceChains();
+            normaliseLegacyBitfields();
+            computeLayouts();
+            byte[] strings = new byte[(int) strLen];
+            System.arraycopy(in.bytes, in.start + (int) stringStart, strings, 0, (int) strLen);
+            return new Btf(in.fileName, in.order, types, sizes, aligns, strings);
+        }
+
+        private String name(long nameOff, long referencedAt) throws BpfFormatException {
+            if (nameOff == 0) {
+                return "";
+            }
+            if (nameOff >= stringEnd - stringStart) {
+                throw in.fail(referencedAt, "name offset " + nameOff + " is outside the BTF string section ("
+                        + (stringEnd - stringStart) + " bytes)");
+            }
+            return in.cString(stringStart + nameOff, stringEnd, "the name at string offset " + nameOff);
+        }
+
+        private long readType(long at, long end) throws BpfFormatException {
+            int id = types.size();
+            if (id == typeOffsets.length) {
+                typeOffsets = java.util.Arrays.copyOf(typeOffsets, id * 2);
+            }
+            typeOffsets[id] = at;
+            if (end - at < 12) {
+                throw in.fail(at, "truncated BTF type " + id + ": needs 12 bytes, " + (end - at) + " remain");
+            }
+            String name = name(in.u32(at), at);
+            long info = in.u32(at + 4);
+            long sizeOrType = in.u32(at + 8);
+            int vlen = (int) (info & 0xffff);
+            int kindCode = (int) ((info >>> 24) & 0x1f);
+            boolean kindFlag = (info >>> 31) != 0;
+            long extra = at + 12;
+            BtfKind kind = BtfKind.ofCode(kindCode);
+            if (kind == null || kind == BtfKind.VOID) {
+                throw in.fail(at + 4, "BTF type " + id + " has unknown kind " + kindCode);
+            }
+            long recordSize = switch (kind) {
+                case INT, VAR, DECL_TAG -> 4;
+                case ARRAY -> 12;
+                case STRUCT, UNION, DATASEC -> 12L * vlen;
+                case ENUM, FUNC_PROTO -> 8L * vlen;
+                case ENUM64 -> 12L * vlen;
+                default -> 0;
+            };
+            // Check the whole variable part before allocating anything sized by vlen.
+            if (recordSize > end - extra) {
+                throw in.fail(at, "BTF type " + id + " (" + kind + " '" + name + "') needs " + recordSize
+                        + " more bytes for " + vlen + " entries but the type section ends after " + (end - extra));
+            }
+            BtfType type = switch (kind) {
+                case INT -> {
+                    long data = in.u32(extra);
+                    int bits = (int) (data & 0xff);
+                    int offset = (int) ((data >>> 16) & 0xff);
+                    int encoding = (int) ((data >>> 24) & 0x0f);
+                    if (sizeOrType == 0 || sizeOrType > 16 || bits > 128 || offset + bits > 8 * sizeOrType) {
+                        throw in.fail(at, "BTF int type " + id + " '" + name + "' has an impossible layout: size "
+                                + sizeOrType + ", " + bits + " bits at bit offset " + offset);
+                    }
+                    yield new BtfInt(id, name, (int) sizeOrType, encoding, offset, bits);
+                }
+                case PTR -> new BtfPtr(id, typeRef(sizeOrType, at + 8));
+                case ARRAY -> new BtfArray(id, typeRef(in.u32(extra), extra), typeRef(in.u32(extra + 4), extra + 4),
+                        in.u32(extra + 8));
+                case STRUCT, UNION -> {
+                    List<BtfMember> members = new ArrayList<>(vlen);
+                    for (int i = 0; i < vlen; i++) {
+                        long m = extra + 12L * i;
+                        String memberName = name(in.u32(m), m);
+                        int memberType = typeRef(in.u32(m + 4), m + 4);
+                        long offset = in.u32(m + 8);
+                        long bitOffset = kindFlag ? offset & 0xffffff : offset;
+                        int bitfieldSize = kindFlag ? (int) (offset >>> 24) : 0;
+                        members.add(new BtfMember(memberName, memberType, bitOffset, bitfieldSize));
+                    }
+                    if (!kindFlag) {
+                        legacyBitfieldStructs.put(id, Boolean.TRUE);
+                    }
+                    yield new BtfStruct(id, name, sizeField(sizeOrType, at), members, kind == BtfKind.UNION);
+                }
+                case ENUM -> {
+                    List<BtfEnumValue> values = new ArrayList<>(vlen);
+                    for (int i = 0; i < vlen; i++) {
+                        long e = extra + 8L * i;
+                        long raw = in.u32(e + 4);
+                        values.add(new BtfEnumValue(name(in.u32(e), e), kindFlag ? (long) (int) raw : raw));
+                    }
+                    yield new BtfEnum(id, name, enumSize(sizeOrType, at), kindFlag, values, false);
+                }
+                case ENUM64 -> {
+                    List<BtfEnumValue> values = new ArrayList<>(vlen);
+                    for (int i = 0; i < vlen; i++) {
+                        long e = extra + 12L * i;
+                        long value = in.u32(e + 4) | in.u32(e + 8) << 32;
+                        values.add(new BtfEnumValue(name(in.u32(e), e), value));
+                    }
+                    yield new BtfEnum(id, name, enumSize(sizeOrType, at), kindFlag, values, true);
+                }
+                case FWD -> new BtfFwd(id, name, kindFlag);
+                case TYPEDEF -> new BtfTypedef(id, name, typeRef(sizeOrType, at + 8));
+                case VOLATILE -> new BtfVolatile(id, typeRef(sizeOrType, at + 8));
+                case CONST -> new BtfConst(id, typeRef(sizeOrType, at + 8));
+                case RESTRICT -> new BtfRestrict(id, typeRef(sizeOrType, at + 8));
+                case TYPE_TAG -> new BtfTypeTag(id, name, typeRef(sizeOrType, at + 8));
+                case FUNC -> {
+                    BtfLinkage linkage = BtfLinkage.ofCode(vlen);
+                    if (linkage == null) {
+                        throw in.fail(at + 4, "BTF function " + id + " '" + name + "' has unknown linkage " + vlen);
+                    }
+                    yield new BtfFunc(id, name, typeRef(sizeOrType, at + 8), linkage);
+                }
+                case FUNC_PROTO -> {
+                    List<BtfParam> params = new ArrayList<>(vlen);
+                    for (int i = 0; i < vlen; i++) {
+                        long p = extra + 8L * i;
+                        params.add(new BtfParam(name(in.u32(p), p), typeRef(in.u32(p + 4), p + 4)));
+                    }
+                    yield new BtfFuncProto(id, typeRef(sizeOrType, at + 8), params);
+                }
+                case VAR -> {
+                    long raw = in.u32(extra);
+                    BtfLinkage linkage = BtfLinkage.ofCode(raw);
+                    if (linkage == null) {
+                        throw in.fail(extra, "BTF variable " + id + " '" + name + "' has unknown linkage " + raw);
+                    }
+                    yield new BtfVar(id, name, typeRef(sizeOrType, at + 8), linkage);
+                }
+                case DATASEC -> {
+                    List<BtfVarSecinfo> vars = new ArrayList<>(vlen);
+                    for (int i = 0; i < vlen; i++) {
+                        long v = extra + 12L * i;
+                        vars.add(new BtfVarSecinfo(typeRef(in.u32(v), v), in.u32(v + 4), in.u32(v + 8)));
+                    }
+                    yield new BtfDatasec(id, name, sizeField(sizeOrType, at), vars);
+                }
+                case FLOAT -> {
+                    if (sizeOrType != 2 && sizeOrType != 4 && sizeOrType != 8 && sizeOrType != 12
+                            && sizeOrType != 16) {
+                        throw in.fail(at + 8, "BTF float type " + id + " '" + name + "' has impossible size "
+                                + sizeOrType);
+                    }
+                    yield new BtfFloat(id, name, (int) sizeOrType);
+                }
+                case DECL_TAG -> {
+                    long component = in.u32(extra);
+                    yield new BtfDeclTag(id, name, typeRef(sizeOrType, at + 8), (int) component);
+                }
+                case VOID -> throw new AssertionError("unreachable");
+            };
+            types.add(type);
+            return extra + recordSize;
+        }
+
+        /** Type ids are u32; anything beyond int range is certainly dangling and is caught later. */
+        private int typeRef(long raw, long at) throws BpfFormatException {
+            if (raw > Integer.MAX_VALUE) {
+                throw in.fail(at, "type id " + raw + " is out of range");
+            }
+            return (int) raw;
+        }
+
+        private int sizeField(long raw, long at) throws BpfFormatException {
+            if (raw > Integer.MAX_VALUE) {
+                throw in.fail(at + 8, "type size " + raw + " is larger than 2 GiB");
+            }
+            return (int) raw;
+        }
+
+        private int enumSize(long raw, long at) throws BpfFormatException {
+            if (raw != 1 && raw != 2 && raw != 4 && raw != 8) {
+                throw in.fail(at + 8, "BTF enum has impossible size " + raw + " (expected 1, 2, 4 or 8)");
+            }
+            return (int) raw;
+        }
+
+        /** Every referenced id must exist, and references must have the right kind where it matters. */
+        private void checkReferences() throws BpfFormatException {
+            int count = types.size();
+            for (int id = 1; id < count; id++) {
+                BtfType type = types.get(id);
+                long at = typeOffsets[id];
+                if (type instanceof BtfType.Reference r) {
+                    ref(id, r.typeId(), at);
+                } else if (type instanceof BtfArray a) {
+                    ref(id, a.elemType(), at);
+                    ref(id, a.indexType(), at);
+                } else if (type instanceof BtfStruct s) {
+                    for (BtfMember m : s.members()) {
+                        ref(id, m.typeId(), at);
+                    }
+                } else if (type instanceof BtfFunc f) {
+                    ref(id, f.protoId(), at);
+                    if (!(types.get(f.protoId()) instanceof BtfFuncProto)) {
+                        throw in.fail(at, "BTF function " + id + " '" + f.name() + "' refers to type "
+                                + f.protoId() + ", which is not a function prototype");
+                    }
+                } else if (type instanceof BtfFuncProto p) {
+                    ref(id, p.returnType(), at);
+                    for (BtfParam param : p.params()) {
+                        ref(id, param.typeId(), at);
+                    }
+                } else if (type instanceof BtfVar v) {
+                    ref(id, v.typeId(), at);
+                } else if (type instanceof BtfDatasec d) {
+                    for (BtfVarSecinfo v : d.vars()) {
+                        ref(id, v.typeId(), at);
+                    }
+                } else if (type instanceof BtfDeclTag t) {
+                    ref(id, t.typeId(), at);
+                }
+            }
+        }
+
+        private void ref(int from, int to, long at) throws BpfFormatException {
+            if (to < 0 || to >= types.size()) {
+                throw in.fail(at, "BTF type " + from + " refers to type " + to + ", but the highest id is "
+                        + (types.size() - 1));
+            }
+        }
+
+        /**
+         * Checks that every chain of pointers, typedefs and qualifiers ends within
+         * {@link #MAX_DEPTH} steps; a chain that loops never ends and so fails here. Each type is
+         * walked from at most once thanks to the {@code ended} marks.
+         */
+        private void checkReferenceChains() throws BpfFormatException {
+            int count = types.size();
+            boolean[] ended = new boolean[count];
+            int[] path = new int[MAX_DEPTH + 1];
+            for (int id = 1; id < count; id++) {
+                int length = 0;
+                int current = id;
+                while (!ended[current] && types.get(current) instanceof BtfType.Reference r) {
+                    if (length > MAX_DEPTH) {
+                        throw in.fail(typeOffsets[id], "BTF type loop: the chain of pointers, typedefs and"
+                                + " qualifiers starting at type " + id + " does not end within " + MAX_DEPTH
+                                + " steps");
+                    }
+                    path[length++] = current;
+                    current = r.typeId();
+                }
+                for (int i = 0; i < length; i++) {
+                    ended[path[i]] = true;
+                }
+            }
+        }
+
+        /**
+         * Gives bitfields one encoding: structs without the kind flag describe a bitfield by an
+         * INT member type whose bit count is smaller than its storage; fold that into the member.
+         */
+        private void normaliseLegacyBitfields() {
+            for (int id = 1; id < types.size(); id++) {
+                if (!(types.get(id) instanceof BtfStruct s) || !legacyBitfieldStructs.containsKey(id)) {
+                    continue;
+                }
+                List<BtfMember> members = new ArrayList<>(s.members().size());
+                boolean changed = false;
+                for (BtfMember m : s.members()) {
+                    BtfType memberType = types.get(m.typeId());
+                    while (memberType instanceof BtfType.Alias a) {
+                        memberType = types.get(a.typeId());
+                    }
+                    if (memberType instanceof BtfInt i && (i.offset() != 0 || i.bits() != 8 * i.size())) {
+                        members.add(new BtfMember(m.name(), m.typeId(), m.bitOffset() + i.offset(), i.bits()));
+                        changed = true;
+                    } else {
+                        members.add(m);
+                    }
+                }
+                if (changed) {
+                    types.set(id, new BtfStruct(id, s.name(), s.size(), members, s.isUnion()));
+                }
+            }
+        }
+
+        /**
+         * Computes sizes and alignments of every type, memoised; a type met again while it is
+         * being computed contains itself.
+         */
+        private void computeLayouts() throws BpfFormatException {
+            int count = types.size();
+            sizes = new long[count];
+            aligns = new int[count];
+            state = new byte[count];
+            sizes[0] = NO_SIZE;
+            state[0] = 2;
+            for (int id = 1; id < count; id++) {
+                layout(id, 0);
+            }
+        }
+
+        private void layout(int id, int depth) throws BpfFormatException {
+            if (state[id] == 2) {
+                return;
+            }
+            BtfType type = types.get(id);
+            if (state[id] == 1) {
+                throw in.fail(typeOffsets[id], "BTF type loop: type " + id + " (" + type.kind() + " '" + type.name()
+                        + "') contains itself");
+            }
+            if (depth > MAX_DEPTH) {
+                throw in.fail(typeOffsets[id], "BTF types nest deeper than " + MAX_DEPTH + " levels at type " + id);
+            }
+            state[id] = 1;
+            long size = NO_SIZE;
+            int align = 0;
+            if (type instanceof BtfInt t) {
+                size = t.size();
+                align = Math.min(POINTER_SIZE, t.size());
+            } else if (type instanceof BtfFloat t) {
+                size = t.size();
+                align = Math.min(POINTER_SIZE, t.size());
+            } else if (type instanceof BtfEnum t) {
+                size = t.size();
+                align = Math.min(POINTER_SIZE, t.size());
+            } else if (type instanceof BtfPtr) {
+                // A pointer's layout does not depend on its target (linked lists point to themselves).
+                size = POINTER_SIZE;
+                align = POINTER_SIZE;
+            } else if (type instanceof BtfType.Alias t) {
+                layout(t.typeId(), depth + 1);
+                size = sizes[t.typeId()];
+                align = aligns[t.typeId()];
+            } else if (type instanceof BtfArray t) {
+                layout(t.elemType(), depth + 1);
+                long elem = sizes[t.elemType()];
+                if (elem != NO_SIZE) {
+                    try {
+                        size = Math.multiplyExact(elem, t.count());
+                    } catch (ArithmeticException e) {
+                        throw in.fail(typeOffsets[id], "BTF array type " + id + " is too large: " + t.count()
+                                + " elements of " + elem + " bytes");
+                    }
+                    align = aligns[t.elemType()];
+                }
+            } else if (type instanceof BtfStruct t) {
+                size = t.size();
+                align = structAlign(t, depth);
+            } else if (type instanceof BtfDatasec t) {
+                size = t.size();
+                align = 1;
+                for (BtfVarSecinfo v : t.vars()) {
+                    layout(v.typeId(), depth + 1);
+                }
+            } else if (type instanceof BtfVar t) {
+                layout(t.typeId(), depth + 1);
+                size = sizes[t.typeId()];
+                align = aligns[t.typeId()];
+            }
+            // void, fwd, functions, prototypes and decl tags have no layout of their own.
+            sizes[id] = size;
+            aligns[id] = align;
+            state[id] = 2;
+        }
+
+        private int structAlign(BtfStruct t, int depth) throws BpfFormatException {
+            int max = 1;
+            boolean packed = false;
+            for (BtfMember m : t.members()) {
+                layout(m.typeId(), depth + 1);
+                int memberAlign = aligns[m.typeId()];
+                if (memberAlign <= 0) {
+                    // Members without a layout (a flexible array of a forward declaration) impose none.
+                    continue;
+                }
+                max = Math.max(max, memberAlign);
+                if (m.bitfieldSize() == 0 && m.bitOffset() % (8L * memberAlign) != 0) {
+                    packed = true;
+                }
+            }
+            if (packed || t.size() % max != 0) {
+                return 1;
+            }
+            return max;
+        }
+    }
+}

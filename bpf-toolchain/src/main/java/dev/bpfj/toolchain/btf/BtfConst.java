@@ -1,0 +1,20 @@
+package dev.bpfj.toolchain.btf;
+
+/**
+ * The {@code const} qualifier applied to another type.
+ *
+ * @param id     the type id
+ * @param typeId the id of the qualified type
+ */
+public record BtfConst(int id, int typeId) implements BtfType.Alias {
+
+    @Override
+    public String name() {
+        return "";
+    }
+
+    @Override
+    public BtfKind kind() {
+        return BtfKind.CONST;
+    }
+}
