@@ -1,0 +1,13 @@
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+__attribute__((noinline)) int forgotten(int x)
+{
+    return x * 2;
+}
+SEC("tracepoint/syscalls/sys_enter_openat")
+int handler(void *ctx)
+{
+    bpf_printk("openat");
+    return 0;
+}
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,1 @@
+int not_bpf(void) { return 0; }

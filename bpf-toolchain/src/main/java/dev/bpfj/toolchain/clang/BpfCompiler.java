@@ -1,0 +1,454 @@
+package dev.bpfj.toolchain.clang;
+
+import dev.bpfj.toolchain.validate.Problem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * Compiles a directory of BPF C sources ({@code **}{@code /*.bpf.c}) into validated objects.
+ *
+ * <p>Steps, one log line each: find and check clang; decide which sources are out of date
+ * (see {@link BuildState}); check that the headers they need exist; compile those in parallel,
+ * each to a temporary file that is stripped, validated and only then moved over the old
+ * object. A source that fails to compile or validate loses its old object too, so nothing
+ * stale looks current; the sources that succeeded are still recorded, so the next build
+ * redoes only the failures.
+ */
+public final class BpfCompiler {
+
+    /** Bumped when the way objects are produced changes, so old state recompiles everything. */
+    private static final String FORMAT_VERSION = "1";
+    private static final String SOURCE_SUFFIX = ".bpf.c";
+
+    private final BuildLog log;
+    private final ObjectChecker checker;
+    private final ClangLocator locator;
+
+    /**
+     * Creates a compiler.
+     *
+     * @param log     where progress, diagnostics and problems are reported
+     * @param checker validates each compiled object
+     * @param locator finds clang
+     */
+    public BpfCompiler(BuildLog log, ObjectChecker checker, ClangLocator locator) {
+        this.log = Objects.requireNonNull(log, "log");
+        this.checker = Objects.requireNonNull(checker, "checker");
+        this.locator = Objects.requireNonNull(locator, "locator");
+    }
+
+    /**
+     * Creates a compiler that searches this process's {@code PATH} for clang.
+     *
+     * @param log     where to report
+     * @param checker validates each compiled object
+     */
+    public BpfCompiler(BuildLog log, ObjectChecker checker) {
+        this(log, checker, ClangLocator.fromEnvironment());
+    }
+
+    /**
+     * Brings the output directory up to date with the sources.
+     *
+     * @param request what to compile and how
+     * @return the objects, all present and validated
+     * @throws BpfBuildException    for anything the user must fix: no clang, missing headers,
+     *                              compile errors, validation errors
+     * @throws IOException          if the output directory cannot be written
+     * @throws InterruptedException if the build is interrupted
+     */
+    public CompileResult compile(CompileRequest request) throws BpfBuildException, IOException, InterruptedException {
+        long started = System.nanoTime();
+        List<Path> sources = findSources(request.sourceDirectory());
+        Path stateFile = request.outputDirectory().resolve(".bpfj-state-" + shortHash(request.sourceDirectory().toString()));
+        BuildState state = BuildState.load(stateFile);
+        if (sources.isEmpty()) {
+            log.info("No BPF sources (*" + SOURCE_SUFFIX + ") in " + request.sourceDirectory());
+            removeStale(state, Set.of(), request);
+            if (Files.isDirectory(request.outputDirectory())) {
+                state.save(stateFile);
+            }
+            return new CompileResult(List.of(), List.of());
+        }
+        Clang clang = clang(request, state);
+        String arch = request.arch().or(() -> TargetArch.libbpfArch(request.osArch())).orElseThrow(() ->
+                new BpfBuildException("Cannot tell the __TARGET_ARCH_ value for os.arch '" + request.osArch()
+                        + "'. Set it with <arch>x86</arch> or -Dbpf.arch=x86 (one of x86, arm64, arm, s390, powerpc,"
+                        + " riscv, mips, loongarch, sparc)."));
+        if (!CompileRequest.TARGETS.contains(request.target())) {
+            throw new BpfBuildException("Unknown BPF target '" + request.target() + "' (bpf.target). Use one of "
+                    + CompileRequest.TARGETS + ": bpf is the build machine's byte order, bpfel little endian, "
+                    + "bpfeb big endian.");
+        }
+        Path generatedIncludes = request.outputDirectory().resolve("include");
+        List<Path> projectIncludes = new ArrayList<>();
+        projectIncludes.add(request.sourceDirectory());
+        projectIncludes.addAll(request.includes());
+        List<Path> includeDirs = new ArrayList<>(projectIncludes);
+        includeDirs.add(generatedIncludes);
+        List<Path> afterDirs = TargetArch.multiarch(request.osArch())
+                .flatMap(triplet -> request.systemIncludeDirectories().stream()
+                        .map(dir -> dir.resolve(triplet)).filter(Files::isDirectory).findFirst())
+                .stream().toList();
+        ClangCommand command = ClangCommand.of(clang.executable(), request.target(), arch, request.projectDirectory(),
+                includeDirs, afterDirs, request.cflags());
+        String configHash = configHashOf(command, clang, request);
+
+        if (Files.isRegularFile(generatedIncludes.resolve("vmlinux.h"))) {
+            // A previous build needed vmlinux.h: refresh it first, so a changed header (another configured
+            // file, another kernel) shows up as a changed input of the sources that include it.
+            VmlinuxHeaderProvider provider = VmlinuxHeaderProvider.ofOptionalFile(request.vmlinuxHeader())
+                    .orElse(request.vmlinuxGenerator());
+            provider.provide(generatedIncludes, log);
+        }
+        Map<String, BuildState.Entry> entries = state.entries();
+        List<Path> stale = new ArrayList<>();
+        Set<String> present = new LinkedHashSet<>();
+        for (Path source : sources) {
+            String key = relative(request.sourceDirectory(), source);
+            present.add(key);
+            BuildState.Entry entry = entries.get(key);
+            if (entry == null || !entry.isCurrent(configHash)
+                    || !entry.object().path().equals(objectFor(request, source).toString())) {
+                stale.add(source);
+            }
+        }
+        removeStale(state, present, request);
+        if (stale.isEmpty()) {
+            log.info("All " + sources.size() + " BPF objects in " + request.outputDirectory() + " are up to date (checked in "
+                    + (System.nanoTime() - started) / 1_000_000 + " ms)");
+            state.save(stateFile);
+            return new CompileResult(sources.stream()
+                    .map(s -> new CompileResult.CompiledObject(s, objectFor(request, s), false)).toList(), List.of());
+        }
+
+        checkHeaders(request, stale, projectIncludes, generatedIncludes);
+        log.info("Compiling " + stale.size() + " of " + sources.size() + " BPF sources with clang "
+                + clang.version() + " (-target " + request.target() + ", __TARGET_ARCH_" + arch + ")");
+        log.debug("clang flags: " + String.join(" ", command.flags()));
+        Files.createDirectories(request.outputDirectory());
+        List<SourceOutcome> outcomes = compileAll(request, clang, command, stale);
+
+        List<String> failures = new ArrayList<>();
+        List<Problem> warnings = new ArrayList<>();
+        for (SourceOutcome outcome : outcomes) {
+            String key = relative(request.sourceDirectory(), outcome.source());
+            if (outcome.entry() != null) {
+                entries.put(key, outcome.entry());
+                warnings.addAll(outcome.warnings());
+            } else {
+                entries.remove(key);
+                failures.addAll(outcome.failures());
+            }
+        }
+        state.save(stateFile);
+        if (!failures.isEmpty()) {
+            long failed = outcomes.stream().filter(o -> o.entry() == null).count();
+            throw new BpfBuildException("BPF compilation failed for " + failed + " of " + stale.size()
+                    + " source(s)", failures);
+        }
+        Set<Path> compiled = Set.copyOf(stale);
+        return new CompileResult(sources.stream()
+                .map(s -> new CompileResult.CompiledObject(s, objectFor(request, s), compiled.contains(s))).toList(),
+                warnings);
+    }
+
+    /** Finds clang, reusing the remembered probe while the binary is unchanged. */
+    private Clang clang(CompileRequest request, BuildState state)
+            throws BpfBuildException, IOException, InterruptedException {
+        Path executable = locator.locate(request.clang());
+        Path real;
+        try {
+            real = executable.toRealPath();
+        } catch (IOException unresolvable) {
+            real = executable;
+        }
+        Optional<BuildState.FileStamp> stamp = BuildState.FileStamp.of(real);
+        BuildState.ClangProbe remembered = state.clang();
+        // The remembered stamp carries the configured path with the size and time of the binary it resolves to,
+        // so both switching clang and upgrading it behind a symlink (clang -> clang-14 -> clang-15) re-probe.
+        if (remembered != null && stamp.isPresent()
+                && remembered.executable().equals(new BuildState.FileStamp(executable.toString(), stamp.get().size(),
+                        stamp.get().mtimeNanos()))) {
+            Optional<ClangVersion> version = ClangVersion.parse("clang version " + remembered.version());
+            if (version.isPresent()) {
+                Optional<Path> strip = remembered.llvmStrip().isEmpty() ? Optional.empty()
+                        : Optional.of(Path.of(remembered.llvmStrip())).filter(Files::isExecutable);
+                log.debug("Using clang " + executable + " (" + remembered.versionText() + ", checked before)");
+                return new Clang(executable, version.get(), remembered.versionText(), strip);
+            }
+        }
+        Clang clang = ClangLocator.probe(executable);
+        log.debug("Using clang " + executable + " (" + clang.versionText() + ")");
+        if (stamp.isPresent()) {
+            state.clang(new BuildState.ClangProbe(new BuildState.FileStamp(executable.toString(), stamp.get().size(),
+                    stamp.get().mtimeNanos()), clang.version().toString(), clang.versionText(),
+                    clang.llvmStrip().map(Path::toString).orElse("")));
+        }
+        return clang;
+    }
+
+    /** Deletes objects whose sources are gone, and forgets them. */
+    private void removeStale(BuildState state, Set<String> present, CompileRequest request) throws IOException {
+        List<String> gone = state.entries().keySet().stream().filter(k -> !present.contains(k)).toList();
+        for (String key : gone) {
+            Path object = Path.of(state.entries().get(key).object().path());
+            if (object.startsWith(request.outputDirectory())) {
+                Files.deleteIfExists(object);
+            }
+            state.entries().remove(key);
+            log.info("Removed " + object + ": its source " + key + " no longer exists");
+        }
+    }
+
+    /** Fails early, with the fix, when a needed header is missing: better than clang's wall of errors. */
+    private void checkHeaders(CompileRequest request, List<Path> stale, List<Path> projectIncludes,
+            Path generatedIncludes) throws BpfBuildException, IOException {
+        IncludeScanner scanner = new IncludeScanner(projectIncludes);
+        List<Path> allDirs = new ArrayList<>(projectIncludes);
+        allDirs.addAll(request.systemIncludeDirectories());
+        String needsLibbpf = null;
+        String needsVmlinux = null;
+        for (Path source : stale) {
+            Set<String> names = scanner.includedNames(source);
+            for (String name : names) {
+                if (needsLibbpf == null && name.startsWith("bpf/") && !IncludeScanner.exists(name, allDirs)) {
+                    needsLibbpf = relative(request.sourceDirectory(), source) + " includes <" + name + ">";
+                }
+            }
+            if (needsVmlinux == null && names.contains("vmlinux.h")
+                    && !IncludeScanner.exists("vmlinux.h", projectIncludes)) {
+                needsVmlinux = relative(request.sourceDirectory(), source);
+            }
+        }
+        if (needsLibbpf != null) {
+            throw new BpfBuildException(needsLibbpf + ", but the libbpf headers are not installed (looked in "
+                    + allDirs + "). Install them: apt-get install libbpf-dev (Debian/Ubuntu) or dnf install "
+                    + "libbpf-devel (Fedora/RHEL), or add a directory containing bpf/bpf_helpers.h to <includes>.");
+        }
+        if (needsVmlinux != null) {
+            VmlinuxHeaderProvider provider = VmlinuxHeaderProvider.ofOptionalFile(request.vmlinuxHeader())
+                    .orElse(request.vmlinuxGenerator());
+            if (!provider.provide(generatedIncludes, log)) {
+                throw new BpfBuildException(needsVmlinux + " includes vmlinux.h, but there is none in "
+                        + projectIncludes + ". Generate one from the kernel's BTF and put it in the source directory:"
+                        + " bpftool btf dump file /sys/kernel/btf/vmlinux format c > "
+                        + request.sourceDirectory().resolve("vmlinux.h")
+                        + " -- or point the plugin at one with <vmlinuxHeader> / -Dbpf.vmlinuxHeader=path.");
+            }
+        }
+    }
+
+    /**
+     * What happened to one source.
+     *
+     * @param source   the source
+     * @param entry    its new state entry, or {@code null} if it failed
+     * @param failures the diagnostics or problems that failed it
+     * @param warnings validation warnings of a successful compile
+     */
+    private record SourceOutcome(Path source, BuildState.Entry entry, List<String> failures, List<Problem> warnings) {
+    }
+
+    private List<SourceOutcome> compileAll(CompileRequest request, Clang clang, ClangCommand command, List<Path> stale)
+            throws IOException, InterruptedException {
+        int threads = Math.min(request.parallelism(), stale.size());
+        if (threads == 1) {
+            List<SourceOutcome> outcomes = new ArrayList<>();
+            for (Path source : stale) {
+                outcomes.add(compileOne(request, clang, command, source));
+            }
+            return outcomes;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "bpfj-clang");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<SourceOutcome>> futures = new ArrayList<>();
+            for (Path source : stale) {
+                futures.add(pool.submit(() -> compileOne(request, clang, command, source)));
+            }
+            List<SourceOutcome> outcomes = new ArrayList<>();
+            for (Future<SourceOutcome> future : futures) {
+                try {
+                    outcomes.add(future.get());
+                } catch (ExecutionException failed) {
+                    Throwable cause = failed.getCause();
+                    if (cause instanceof IOException io) {
+                        throw io;
+                    }
+                    if (cause instanceof InterruptedException interrupted) {
+                        throw interrupted;
+                    }
+                    if (cause instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    throw new IllegalStateException(cause);
+                }
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private SourceOutcome compileOne(CompileRequest request, Clang clang, ClangCommand command, Path source)
+            throws IOException, InterruptedException {
+        Path object = objectFor(request, source);
+        String name = relative(request.sourceDirectory(), source);
+        Files.createDirectories(object.getParent());
+        String base = "." + object.getFileName();
+        Path temp = Files.createTempFile(object.getParent(), base, ".tmp");
+        Path depFile = Files.createTempFile(object.getParent(), base, ".d.tmp");
+        try {
+            List<String> line = command.forSource(source, temp, depFile);
+            log.debug(String.join(" ", line));
+            Processes.Outcome run;
+            try {
+                run = Processes.run(line, request.sourceDirectory());
+            } catch (IOException cannotStart) {
+                Files.deleteIfExists(object);
+                return failed(source, List.of(name + ": cannot run " + clang.executable() + ": "
+                        + cannotStart.getMessage()));
+            }
+            List<Diagnostic> diagnostics = Diagnostic.parse(run.output());
+            for (Diagnostic diagnostic : diagnostics) {
+                if (diagnostic.isError()) {
+                    log.error(diagnostic.toString());
+                } else {
+                    log.warn(diagnostic.toString());
+                }
+            }
+            if (run.exitCode() != 0 || Files.size(temp) == 0) {
+                // Never leave the previous object: it no longer matches the source.
+                Files.deleteIfExists(object);
+                List<String> errors = diagnostics.stream().filter(Diagnostic::isError).map(Diagnostic::toString)
+                        .toList();
+                if (errors.isEmpty()) {
+                    errors = List.of(name + ": clang exited with status " + run.exitCode() + ": "
+                            + run.output().strip());
+                }
+                return failed(source, errors);
+            }
+            if (request.strip()) {
+                Optional<String> stripFailure = strip(clang, temp);
+                if (stripFailure.isPresent()) {
+                    Files.deleteIfExists(object);
+                    return failed(source, List.of(name + ": " + stripFailure.get()));
+                }
+            }
+            List<Problem> problems = checker.check(temp, name);
+            List<Problem> fatal = problems.stream()
+                    .filter(p -> p.severity() == Problem.Severity.ERROR || request.failOnWarning()).toList();
+            List<Problem> warnings = problems.stream().filter(p -> !fatal.contains(p)).toList();
+            for (Problem problem : problems) {
+                if (fatal.contains(problem)) {
+                    log.error(problem.toString());
+                } else {
+                    log.warn(problem.toString());
+                }
+            }
+            if (!fatal.isEmpty()) {
+                Files.deleteIfExists(object);
+                return failed(source, fatal.stream().map(Problem::toString).toList());
+            }
+            List<BuildState.FileStamp> inputs = new ArrayList<>();
+            for (String dependency : DepFile.prerequisites(Files.readString(depFile, StandardCharsets.UTF_8))) {
+                Path path = request.sourceDirectory().resolve(dependency).normalize();
+                // An input that vanished during the compile gets a stamp that never matches: recompile next time.
+                inputs.add(BuildState.FileStamp.of(path).orElse(new BuildState.FileStamp(path.toString(), -1, -1)));
+            }
+            Files.move(temp, object, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            BuildState.FileStamp objectStamp = BuildState.FileStamp.of(object)
+                    .orElseThrow(() -> new IOException(object + " vanished right after it was written"));
+            log.debug("Wrote " + object);
+            return new SourceOutcome(source, new BuildState.Entry(configHashOf(command, clang, request), objectStamp,
+                    List.copyOf(inputs)), List.of(), warnings);
+        } finally {
+            Files.deleteIfExists(temp);
+            Files.deleteIfExists(depFile);
+        }
+    }
+
+    private static String configHashOf(ClangCommand command, Clang clang, CompileRequest request) {
+        return sha256(String.join("\n", command.flags()) + "\n" + clang.executable() + "\n"
+                + clang.versionText() + "\nstrip=" + request.strip() + "\nfailOnWarning=" + request.failOnWarning()
+                + "\nformat=" + FORMAT_VERSION);
+    }
+
+    /** Removes DWARF with llvm-strip -g, which keeps .BTF and .BTF.ext (they are not debug sections). */
+    private Optional<String> strip(Clang clang, Path object) throws IOException, InterruptedException {
+        if (clang.llvmStrip().isEmpty()) {
+            log.warn("llvm-strip was not found next to " + clang.executable() + ", so objects keep their DWARF debug"
+                    + " sections (install llvm: apt-get install llvm / dnf install llvm, or set <strip>false</strip>)");
+            return Optional.empty();
+        }
+        List<String> line = List.of(clang.llvmStrip().get().toString(), "-g", object.toString());
+        log.debug(String.join(" ", line));
+        Processes.Outcome run = Processes.run(line, null);
+        if (run.exitCode() != 0) {
+            return Optional.of("llvm-strip -g failed with status " + run.exitCode() + ": " + run.output().strip());
+        }
+        return Optional.empty();
+    }
+
+    private static SourceOutcome failed(Path source, List<String> failures) {
+        return new SourceOutcome(source, null, failures, List.of());
+    }
+
+    private static List<Path> findSources(Path sourceDirectory) throws IOException {
+        if (!Files.isDirectory(sourceDirectory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(sourceDirectory)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(SOURCE_SUFFIX) && Files.isRegularFile(p))
+                    .sorted().toList();
+        }
+    }
+
+    /**
+     * Where a source's object goes: same relative path under the output directory, {@code .c}
+     * replaced by {@code .o}.
+     */
+    private static Path objectFor(CompileRequest request, Path source) {
+        String relative = relative(request.sourceDirectory(), source);
+        return request.outputDirectory().resolve(relative.substring(0, relative.length() - 2) + ".o");
+    }
+
+    private static String relative(Path root, Path file) {
+        return root.relativize(file).toString().replace('\\', '/');
+    }
+
+    private static String shortHash(String text) {
+        return sha256(text).substring(0, 12);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("every JVM has SHA-256", impossible);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.bpfj.toolchain.clang;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything one BPF compile needs, as configured by the user. Build one with
+ * {@link #builder(Path, Path)}.
+ *
+ * @param sourceDirectory     where {@code **}{@code /*.bpf.c} sources are found
+ * @param outputDirectory     where {@code .bpf.o} objects go (same relative layout as the sources)
+ * @param projectDirectory    the root mapped to {@code .} in debug info, so objects do not depend on
+ *                            where the project is checked out
+ * @param clang               the clang the user configured, or empty to search the {@code PATH}
+ * @param includes            extra include directories, searched after the source directory
+ * @param cflags              extra clang flags, appended after the plugin's own so they can override them
+ * @param target              {@code bpf} (host byte order), {@code bpfel} or {@code bpfeb}
+ * @param arch                the {@code __TARGET_ARCH_} value, or empty to derive it from {@code osArch}
+ * @param osArch              the build machine's {@code os.arch}
+ * @param strip               whether to remove DWARF debug sections (BTF is kept)
+ * @param failOnWarning       whether validation warnings fail the build
+ * @param vmlinuxHeader       a {@code vmlinux.h} to use when a source includes one and none is on the path
+ * @param vmlinuxGenerator    asked for a {@code vmlinux.h} when {@code vmlinuxHeader} is not set
+ * @param systemIncludeDirectories where the libbpf headers are looked for (normally {@code /usr/include}
+ *                            and {@code /usr/local/include})
+ * @param parallelism         how many sources compile at the same time
+ */
+public record CompileRequest(
+        Path sourceDirectory,
+        Path outputDirectory,
+        Path projectDirectory,
+        Optional<Path> clang,
+        List<Path> includes,
+        List<String> cflags,
+        String target,
+        Optional<String> arch,
+        String osArch,
+        boolean strip,
+        boolean failOnWarning,
+        Optional<Path> vmlinuxHeader,
+        VmlinuxHeaderProvider vmlinuxGenerator,
+        List<Path> systemIncludeDirectories,
+        int parallelism) {
+
+    /** The BPF targets clang knows. */
+    public static final List<String> TARGETS = List.of("bpf", "bpfel", "bpfeb");
+
+    /**
+     * Checks and normalises the components.
+     *
+     * @param sourceDirectory  where sources are found
+     * @param outputDirectory  where objects go
+     * @param projectDirectory the root mapped to {@code .} in debug info
+     * @param clang            configured clang, or empty
+     * @param includes         extra include directories
+     * @param cflags           extra clang flags
+     * @param target           bpf, bpfel or bpfeb
+     * @param arch             the __TARGET_ARCH_ override, or empty
+     * @param osArch           the build machine's os.arch
+     * @param strip            whether to strip DWARF
+     * @param failOnWarning    whether warnings fail the build
+     * @param vmlinuxHeader    a configured vmlinux.h, or empty
+     * @param vmlinuxGenerator the fallback vmlinux.h provider
+     * @param systemIncludeDirectories where libbpf headers are looked for
+     * @param parallelism      concurrent compiles, at least 1
+     */
+    public CompileRequest {
+        sourceDirectory = Objects.requireNonNull(sourceDirectory, "sourceDirectory").toAbsolutePath().normalize();
+        outputDirectory = Objects.requireNonNull(outputDirectory, "outputDirectory").toAbsolutePath().normalize();
+        projectDirectory = Objects.requireNonNull(projectDirectory, "projectDirectory").toAbsolutePath().normalize();
+        Objects.requireNonNull(clang, "clang");
+        includes = includes.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        cflags = List.copyOf(cflags);
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(arch, "arch");
+        Objects.requireNonNull(osArch, "osArch");
+        Objects.requireNonNull(vmlinuxHeader, "vmlinuxHeader");
+        Objects.requireNonNull(vmlinuxGenerator, "vmlinuxGenerator");
+        systemIncludeDirectories = List.copyOf(systemIncludeDirectories);
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
+        }
+    }
+
+    /**
+     * Starts a request with defaults: clang from the {@code PATH}, target {@code bpf}, arch from
+     * this JVM's {@code os.arch}, strip on, warnings do not fail, libbpf headers from
+     * {@code /usr/include} or {@code /usr/local/include}, one compile per processor.
+     *
+     * @param sourceDirectory where sources are found
+     * @param outputDirectory where objects go
+     * @return a builder
+     */
+    public static Builder builder(Path sourceDirectory, Path outputDirectory) {
+        return new Builder(sourceDirectory, outputDirectory);
+    }
+
+    /** Builds a {@link CompileRequest}; every setter returns the builder. */
+    public static final class Builder {
+        private final Path sourceDirectory;
+        private final Path outputDirectory;
+        private Path projectDirectory;
+        private Optional<Path> clang = Optional.empty();
+        private List<Path> includes = List.of();
+        private List<String> cflags = List.of();
+        private String target = "bpf";
+        private Optional<String> arch = Optional.empty();
+        private String osArch = System.getProperty("os.arch", "");
+        private boolean strip = true;
+        private boolean failOnWarning;
+        private Optional<Path> vmlinuxHeader = Optional.empty();
+        private VmlinuxHeaderProvider vmlinuxGenerator = VmlinuxHeaderProvider.none();
+        private List<Path> systemIncludeDirectories = List.of(Path.of("/usr/include"), Path.of("/usr/local/include"));
+        private int parallelism = Runtime.getRuntime().availableProcessors();
+
+        private Builder(Path sourceDirectory, Path outputDirectory) {
+            this.sourceDirectory = sourceDirectory;
+            this.outputDirectory = outputDirectory;
+            this.projectDirectory = sourceDirectory;
+        }
+
+        /** @param value the root mapped to {@code .} in debug info @return this builder */
+        public Builder projectDirectory(Path value) {
+            projectDirectory = value;
+            return this;
+        }
+
+        /** @param value the configured clang, or {@code null} to search the PATH @return this builder */
+        public Builder clang(Path value) {
+            clang = Optional.ofNullable(value);
+            return this;
+        }
+
+        /** @param value extra include directories @return this builder */
+        public Builder includes(List<Path> value) {
+            includes = List.copyOf(value);
+            return this;
+        }
+
+        /** @param value extra clang flags @return this builder */
+        public Builder cflags(List<String> value) {
+            cflags = List.copyOf(value);
+            return this;
+        }
+
+        /** @param value bpf, bpfel or bpfeb @return this builder */
+        public Builder target(String value) {
+            target = value;
+            return this;
+        }
+
+        /** @param value the __TARGET_ARCH_ override, or {@code null}/blank to derive it @return this builder */
+        public Builder arch(String value) {
+            arch = value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+            return this;
+        }
+
+        /** @param value the os.arch to derive the arch and multiarch directory from @return this builder */
+        public Builder osArch(String value) {
+            osArch = value;
+            return this;
+        }
+
+        /** @param value whether to strip DWARF @return this builder */
+        public Builder strip(boolean value) {
+            strip = value;
+            return this;
+        }
+
+        /** @param value whether warnings fail the build @return this builder */
+        public Builder failOnWarning(boolean value) {
+            failOnWarning = value;
+            return this;
+        }
+
+        /** @param value a vmlinux.h to use, or {@code null} @return this builder */
+        public Builder vmlinuxHeader(Path value) {
+            vmlinuxHeader = Optional.ofNullable(value);
+            return this;
+        }
+
+        /** @param value the provider asked when no vmlinux.h is configured @return this builder */
+        public Builder vmlinuxGenerator(VmlinuxHeaderProvider value) {
+            vmlinuxGenerator = value;
+            return this;
+        }
+
+        /** @param value where libbpf headers are looked for @return this builder */
+        public Builder systemIncludeDirectories(List<Path> value) {
+            systemIncludeDirectories = List.copyOf(value);
+            return this;
+        }
+
+        /** @param value concurrent compiles, at least 1 @return this builder */
+        public Builder parallelism(int value) {
+            parallelism = value;
+            return this;
+        }
+
+        /** @return the request */
+        public CompileRequest build() {
+            return new CompileRequest(sourceDirectory, outputDirectory, projectDirectory, clang, includes, cflags,
+                    target, arch, osArch, strip, failOnWarning, vmlinuxHeader, vmlinuxGenerator,
+                    systemIncludeDirectories, parallelism);
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.bpfj.toolchain.skeleton;
+
+import dev.bpfj.toolchain.BpfFormatException;
+import dev.bpfj.toolchain.clang.BpfBuildException;
+import dev.bpfj.toolchain.clang.BuildLog;
+import dev.bpfj.toolchain.object.BpfObjectSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs {@code bpf:skeleton}: generates one class per object, copies each object next to its
+ * class as a resource, and keeps the output folders in step with the objects.
+ *
+ * <p>Incremental and atomic: a file whose content is unchanged is not touched (its time stamp
+ * stays, so the compiler has nothing to redo); a changed one is written to a temporary file in
+ * the same folder and moved over the old one. Outputs of objects that disappeared (a skeleton
+ * that starts with {@link SkeletonGenerator#HEADER_PREFIX}, a copied {@code .bpf.o}) are deleted.
+ */
+public final class Skeletons {
+
+    private static final Pattern PACKAGE = Pattern.compile("([a-zA-Z_$][a-zA-Z0-9_$]*)(\\.[a-zA-Z_$][a-zA-Z0-9_$]*)*");
+
+    private final BuildLog log;
+    private final SkeletonGenerator generator = new SkeletonGenerator();
+
+    /**
+     * Creates the runner.
+     *
+     * @param log where progress goes
+     */
+    public Skeletons(BuildLog log) {
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /**
+     * Generates the skeletons a request asks for.
+     *
+     * @param request the request
+     * @return what was done
+     * @throws BpfBuildException for the user's mistakes: a bad package name, an object that is not
+     *                           a valid BPF object or has no BTF, an unknown extra type, two objects
+     *                           whose class names collide
+     * @throws IOException       when reading objects or writing outputs fails
+     */
+    public SkeletonResult generate(SkeletonRequest request) throws BpfBuildException, IOException {
+        String pkg = request.packageName();
+        if (!pkg.isEmpty() && (!PACKAGE.matcher(pkg).matches() || Arrays.stream(pkg.split("\\."))
+                .anyMatch(JavaNames.KEYWORDS::contains))) {
+            throw new BpfBuildException("bpf.skeleton.package '" + pkg + "' is not a valid Java package name;"
+                    + " use dot-separated Java identifiers such as com.example.bpf");
+        }
+        List<Path> objects = objects(request.objectDirectory());
+        Path packageDir = pkg.isEmpty() ? Path.of("") : Path.of(pkg.replace('.', '/'));
+        Path sourceDir = request.sourceDirectory().resolve(packageDir);
+        Path resourceDir = request.resourceDirectory().resolve(packageDir);
+        Set<Path> keep = new HashSet<>();
+        Map<String, Path> classes = new HashMap<>();
+        List<Path> sources = new ArrayList<>();
+        int written = 0;
+        int unchanged = 0;
+        for (Path object : objects) {
+            String fileName = object.getFileName().toString();
+            String className = SkeletonGenerator.className(fileName);
+            Path previous = classes.put(className, object);
+            if (previous != null) {
+                throw new BpfBuildException("objects " + previous + " and " + object + " both give the skeleton class "
+                        + className + "; rename one of their sources");
+            }
+            byte[] bytes = Files.readAllBytes(object);
+            BpfObjectSpec spec;
+            try {
+                spec = BpfObjectSpec.parse(fileName, bytes);
+            } catch (BpfFormatException e) {
+                throw new BpfBuildException("cannot generate a skeleton for " + object + ": " + e.getMessage(),
+                        List.of(), e);
+            }
+            List<String> extra = new ArrayList<>();
+            for (String type : request.extraTypes()) {
+                if (spec.btf().isPresent() && hasType(spec, type)) {
+                    extra.add(type);
+                } else if (objects.size() == 1) {
+                    extra.add(type); // the generator reports it with the types the object has
+                }
+            }
+            String source = generator.generate(spec, pkg, extra);
+            Path sourceFile = sourceDir.resolve(className + ".java");
+            Path resourceFile = resourceDir.resolve(fileName);
+            keep.add(sourceFile.toAbsolutePath().normalize());
+            keep.add(resourceFile.toAbsolutePath().normalize());
+            sources.add(sourceFile);
+            for (boolean changed : new boolean[] {writeIfChanged(sourceFile, source.getBytes(StandardCharsets.UTF_8)),
+                    writeIfChanged(resourceFile, bytes)}) {
+                if (changed) {
+                    written++;
+                } else {
+                    unchanged++;
+                }
+            }
+            log.debug("skeleton " + className + " from " + object);
+        }
+        for (String type : request.extraTypes()) {
+            if (objects.size() > 1 && classes.values().stream().noneMatch(o -> hasTypeQuietly(o, type))) {
+                throw new BpfBuildException("bpf.types names '" + type + "', but none of the objects in "
+                        + request.objectDirectory() + " has a struct, union or enum of that name in its BTF");
+            }
+        }
+        List<Path> deleted = deleteStale(request.sourceDirectory(), request.resourceDirectory(), keep);
+        if (written > 0 || !deleted.isEmpty()) {
+            log.info("Generated " + sources.size() + " BPF skeleton(s) in " + request.sourceDirectory()
+                    + (deleted.isEmpty() ? "" : ", removed " + deleted.size() + " stale output(s)"));
+        }
+        return new SkeletonResult(sources, written, unchanged, deleted);
+    }
+
+    private static boolean hasType(BpfObjectSpec spec, String type) {
+        String bare = type.strip().replaceFirst("^(struct|union|enum)\\s+", "");
+        return !spec.btf().get().typesNamed(bare).isEmpty();
+    }
+
+    private static boolean hasTypeQuietly(Path object, String type) {
+        try {
+            BpfObjectSpec spec = BpfObjectSpec.read(object);
+            return spec.btf().isPresent() && hasType(spec, type);
+        } catch (IOException | BpfFormatException e) {
+            return false;
+        }
+    }
+
+    private static List<Path> objects(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".bpf.o"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /**
+     * Writes a file only when its content differs, through a temporary file and a move.
+     *
+     * @param file    the target
+     * @param content the content
+     * @return true when the file was written
+     * @throws IOException when writing fails
+     */
+    static boolean writeIfChanged(Path file, byte[] content) throws IOException {
+        if (Files.isRegularFile(file) && Files.size(file) == content.length
+                && Arrays.equals(Files.readAllBytes(file), content)) {
+            return false;
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            Files.write(temp, content);
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        return true;
+    }
+
+    private static List<Path> deleteStale(Path sourceRoot, Path resourceRoot, Set<Path> keep) throws IOException {
+        List<Path> deleted = new ArrayList<>();
+        for (Path file : files(sourceRoot, ".java")) {
+            if (!keep.contains(file.toAbsolutePath().normalize()) && isGenerated(file)) {
+                Files.delete(file);
+                deleted.add(file);
+            }
+        }
+        for (Path file : files(resourceRoot, ".bpf.o")) {
+            if (!keep.contains(file.toAbsolutePath().normalize())) {
+                Files.delete(file);
+                deleted.add(file);
+            }
+        }
+        return deleted;
+    }
+
+    private static List<Path> files(Path root, String suffix) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(suffix))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private static boolean isGenerated(Path file) throws IOException {
+        byte[] prefix = SkeletonGenerator.HEADER_PREFIX.getBytes(StandardCharsets.UTF_8);
+        try (var in = Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(prefix.length), prefix);
+        }
+    }
+}

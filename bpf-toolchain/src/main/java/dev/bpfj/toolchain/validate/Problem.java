@@ -1,0 +1,52 @@
+package dev.bpfj.toolchain.validate;
+
+import java.util.Objects;
+
+/**
+ * Something in a BPF object that the kernel or libbpf would reject later (an {@link Severity#ERROR})
+ * or that is probably a mistake ({@link Severity#WARNING}), found at build time.
+ *
+ * @param severity whether it fails the build
+ * @param source   the source file the object was compiled from (or the object's name when unknown)
+ * @param subject  what the problem is about: {@code program handle_openat}, {@code map events},
+ *                 {@code section "maps"}, {@code object}
+ * @param message  what is wrong
+ * @param fix      how to fix it
+ */
+public record Problem(Severity severity, String source, String subject, String message, String fix) {
+
+    /** Whether a problem fails the build. */
+    public enum Severity {
+        /** The object would be rejected (or would not work); the build fails. */
+        ERROR,
+        /** Probably a mistake; fails the build only with {@code bpf.failOnWarning}. */
+        WARNING
+    }
+
+    /**
+     * Checks the components.
+     *
+     * @param severity whether it fails the build
+     * @param source   the source file
+     * @param subject  what the problem is about
+     * @param message  what is wrong
+     * @param fix      how to fix it
+     */
+    public Problem {
+        Objects.requireNonNull(severity, "severity");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(fix, "fix");
+    }
+
+    /**
+     * One line for the build log: {@code x.bpf.c: program handle: <message>. Fix: <fix>}.
+     *
+     * @return the problem as one line
+     */
+    @Override
+    public String toString() {
+        return source + ": " + subject + ": " + message + " Fix: " + fix;
+    }
+}

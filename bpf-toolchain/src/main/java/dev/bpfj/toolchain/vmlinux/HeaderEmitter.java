@@ -1,0 +1,874 @@
+package dev.bpfj.toolchain.vmlinux;
+
+import dev.bpfj.toolchain.btf.Btf;
+import dev.bpfj.toolchain.btf.BtfArray;
+import dev.bpfj.toolchain.btf.BtfEnum;
+import dev.bpfj.toolchain.btf.BtfEnumValue;
+import dev.bpfj.toolchain.btf.BtfFuncProto;
+import dev.bpfj.toolchain.btf.BtfFwd;
+import dev.bpfj.toolchain.btf.BtfInt;
+import dev.bpfj.toolchain.btf.BtfKind;
+import dev.bpfj.toolchain.btf.BtfMember;
+import dev.bpfj.toolchain.btf.BtfParam;
+import dev.bpfj.toolchain.btf.BtfStruct;
+import dev.bpfj.toolchain.btf.BtfType;
+import dev.bpfj.toolchain.btf.BtfTypedef;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The engine behind {@link VmlinuxHeaderWriter}: one instance writes one header.
+ *
+ * <p>Order. C needs a struct or union complete where it is used by value (a member, an array
+ * element) and typedef names declared before use; a pointer needs nothing, because the first
+ * mention of {@code struct foo} in a member or typedef declares the tag at file scope. The one
+ * exception is a function prototype's parameter list, which has its own scope: a tag first named
+ * there would be a different type, so such tags get a forward declaration first. Each top-level
+ * definition therefore first walks what it refers to ({@link #prepare}), emitting the
+ * definitions it needs by value and the forward declarations its prototypes need, and only then
+ * writes itself. Cycles can only pass through pointers, which need no definitions, so the walk
+ * ends; a typedef of a struct prefers to follow the struct's definition but is written early if
+ * the struct's own members need the typedef name.
+ *
+ * <p>Names. Struct, union and enum tags share one C namespace, typedef names and enumerators
+ * another; BTF may repeat a name (two different {@code struct foo} from different compilation
+ * units), so the second one is written {@code foo___2}, in type id order, which is stable
+ * between a full and a filtered header. CO-RE ignores the {@code ___N} suffix when matching.
+ *
+ * <p>Anonymous structs, unions and enums are written inline where they are used. An anonymous
+ * enum used a second time would repeat its enumerators, which C rejects, so later uses are
+ * written as the integer type of the same size; anonymous enums no emitted type uses are
+ * written at the end so their constants are available.
+ */
+final class HeaderEmitter {
+
+    private static final byte NONE = 0;
+    private static final byte IN_PROGRESS = 1;
+    /** A typedef waiting for its struct's definition, which it may be written before. */
+    private static final byte WAITING_FOR_TARGET = 2;
+    private static final byte DONE = 3;
+
+    /**
+     * Far deeper than any real type graph (the kernel's stays below 100); a forged one must fail
+     * with a message rather than overflow the stack.
+     */
+    static final int MAX_DEPTH = 5000;
+
+    /** Padding above this is written as one array rather than bitfields of at most 64 bits. */
+    private static final long LARGE_PADDING_BITS = 64L * 1024 * 8;
+
+    private static final Set<String> C_INT_NAMES = Set.of("char", "signed char", "unsigned char", "_Bool",
+            "short", "short int", "signed short", "short signed int", "short unsigned int", "unsigned short",
+            "int", "signed int", "signed", "unsigned int", "unsigned", "long", "long int", "signed long",
+            "long signed int", "long unsigned int", "unsigned long", "long long", "long long int",
+            "long long signed int", "long long unsigned int", "unsigned long long", "__int128",
+            "__int128 unsigned", "unsigned __int128", "__int128 signed");
+
+    private final Btf btf;
+    private final List<BtfType> types;
+    private final LayoutPlanner layouts;
+    private final String[] names;
+    private final String[][] enumerators;
+    private final byte[] state;
+    /** The tag is declared at file scope by text already written (or about to be, in order). */
+    private final boolean[] tagDeclared;
+    /** {@link #prepare} with {@code needComplete} already done for this type; repeating it changes nothing. */
+    private final boolean[] preparedComplete;
+    private final boolean[] preparedIncomplete;
+    private final boolean[] anonymousEnumWritten;
+    private final StringBuilder out;
+    private final List<String> warnings = new ArrayList<>();
+    private final Set<String> warned = new HashSet<>();
+    private int definitions;
+    private int forwardDeclarations;
+    private int depth;
+
+    HeaderEmitter(Btf btf, StringBuilder out) {
+        this.btf = btf;
+        this.types = btf.types();
+        this.layouts = new LayoutPlanner(btf);
+        int count = types.size();
+        this.names = new String[count];
+        this.enumerators = new String[count][];
+        this.state = new byte[count];
+        this.tagDeclared = new boolean[count];
+        this.preparedComplete = new boolean[count];
+        this.preparedIncomplete = new boolean[count];
+        this.anonymousEnumWritten = new boolean[count];
+        this.out = out;
+        assignNames();
+    }
+
+    int definitions() {
+        return definitions;
+    }
+
+    int forwardDeclarations() {
+        return forwardDeclarations;
+    }
+
+    List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /**
+     * The C name the header gives a named struct, union, enum, forward declaration or typedef.
+     *
+     * @param id a type id
+     * @return its unique name ({@code foo} or {@code foo___2}), or null for other types
+     */
+    String nameOf(int id) {
+        return names[id];
+    }
+
+    // ---------------------------------------------------------------- names
+
+    private void assignNames() {
+        Map<String, Integer> tagCounts = new HashMap<>();
+        Set<String> tags = new HashSet<>();
+        Map<String, Integer> identCounts = new HashMap<>();
+        Set<String> idents = new HashSet<>();
+        for (BtfType type : types) {
+            switch (type.kind()) {
+                case STRUCT:
+                case UNION:
+                case FWD:
+                    if (!type.name().isEmpty()) {
+                        names[type.id()] = unique(type.name(), tagCounts, tags);
+                    }
+                    break;
+                case ENUM:
+                case ENUM64:
+                    if (!type.name().isEmpty()) {
+                        names[type.id()] = unique(type.name(), tagCounts, tags);
+                    }
+                    List<BtfEnumValue> values = ((BtfEnum) type).values();
+                    String[] valueNames = new String[values.size()];
+                    for (int i = 0; i < valueNames.length; i++) {
+                        valueNames[i] = unique(values.get(i).name(), identCounts, idents);
+                    }
+                    enumerators[type.id()] = valueNames;
+                    break;
+                case TYPEDEF:
+                    names[type.id()] = isBuiltin(type) ? type.name() : unique(type.name(), identCounts, idents);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private static String unique(String name, Map<String, Integer> counts, Set<String> taken) {
+        while (true) {
+            int count = counts.merge(name, 1, Integer::sum);
+            String candidate = count == 1 ? name : name + "___" + count;
+            if (taken.add(candidate)) {
+                return candidate;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- top level
+
+    /** Every type a full header contains, in id order. */
+    void emitAll() {
+        for (BtfType type : types) {
+            if (isTopLevel(type)) {
+                ensureDefined(type.id());
+            }
+        }
+        for (BtfType type : types) {
+            if ((type.kind() == BtfKind.ENUM || type.kind() == BtfKind.ENUM64) && type.name().isEmpty()
+                    && !anonymousEnumWritten[type.id()]) {
+                writeTopLevel(enumSpecifier((BtfEnum) type, 0) + ";");
+                anonymousEnumWritten[type.id()] = true;
+            }
+        }
+    }
+
+    /**
+     * One root of a filtered header and everything it needs.
+     *
+     * @param id a named struct, union, enum, typedef or forward declaration
+     */
+    void emitRoot(int id) {
+        ensureDefined(id);
+    }
+
+    /**
+     * Every typedef of an integer ({@code __u32}, {@code __be16}, {@code u64}, {@code pid_t}...):
+     * a filtered header starts with them because libbpf's headers, written for a full
+     * {@code vmlinux.h}, use them without declaring them.
+     */
+    void emitIntegerTypedefs() {
+        for (BtfType type : types) {
+            if (type.kind() == BtfKind.TYPEDEF && !isBuiltin(type) && btf.resolve(type.id()).kind() == BtfKind.INT) {
+                ensureDefined(type.id());
+            }
+        }
+    }
+
+    static boolean isTopLevel(BtfType type) {
+        switch (type.kind()) {
+            case STRUCT:
+            case UNION:
+            case ENUM:
+            case ENUM64:
+            case FWD:
+                return !type.name().isEmpty();
+            case TYPEDEF:
+                return !isBuiltin(type);
+            default:
+                return false;
+        }
+    }
+
+    /** Compiler builtins such as {@code __builtin_va_list} are in BTF but cannot be redefined. */
+    private static boolean isBuiltin(BtfType typedef) {
+        return typedef.name().startsWith("__builtin_");
+    }
+
+    private void ensureDefined(int id) {
+        BtfType type = types.get(id);
+        switch (type.kind()) {
+            case STRUCT:
+            case UNION:
+                if (type.name().isEmpty()) {
+                    prepare(id, true, false);
+                } else {
+                    defineRecord((BtfStruct) type);
+                }
+                break;
+            case ENUM:
+            case ENUM64:
+                if (!type.name().isEmpty() && state[id] != DONE) {
+                    state[id] = DONE;
+                    writeTopLevel(enumSpecifier((BtfEnum) type, 0) + ";");
+                }
+                break;
+            case TYPEDEF:
+                defineTypedef((BtfTypedef) type);
+                break;
+            case FWD:
+                declareTag(id);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void defineRecord(BtfStruct record) {
+        int id = record.id();
+        if (state[id] == DONE) {
+            return;
+        }
+        if (state[id] == IN_PROGRESS) {
+            throw new IllegalArgumentException(describe(id) + " contains itself by value");
+        }
+        state[id] = IN_PROGRESS;
+        for (BtfMember member : record.members()) {
+            prepare(member.typeId(), true, false);
+        }
+        state[id] = DONE;
+        tagDeclared[id] = true;
+        // Everything this definition needs is written; its own text goes straight to the output.
+        recordSpecifier(out, record, 0);
+        out.append(";\n\n");
+        definitions++;
+    }
+
+    private void defineTypedef(BtfTypedef typedef) {
+        int id = typedef.id();
+        if (state[id] == DONE || isBuiltin(typedef)) {
+            return;
+        }
+        if (state[id] == WAITING_FOR_TARGET) {
+            // The target struct's members use this typedef: write it now, declaring the struct's tag.
+            writeTypedef(typedef);
+            return;
+        }
+        if (state[id] == IN_PROGRESS) {
+            throw new IllegalArgumentException("typedef " + typedef.name() + " (BTF type " + id
+                    + ") refers to itself, which C cannot express");
+        }
+        int target = skipQualifiers(typedef.typeId());
+        BtfType targetType = types.get(target);
+        if (targetType instanceof BtfStruct && !targetType.name().isEmpty() && state[target] == NONE) {
+            // Readers expect "struct foo {...}; typedef struct foo foo_t;": define the struct first.
+            state[id] = WAITING_FOR_TARGET;
+            defineRecord((BtfStruct) targetType);
+            if (state[id] == DONE) {
+                return;
+            }
+        }
+        state[id] = IN_PROGRESS;
+        prepare(typedef.typeId(), false, false);
+        writeTypedef(typedef);
+    }
+
+    private void writeTypedef(BtfTypedef typedef) {
+        state[typedef.id()] = DONE;
+        writeTopLevel("typedef " + declaration(typedef.typeId(), names[typedef.id()], 0) + ";");
+    }
+
+    private void declareTag(int id) {
+        if (tagDeclared[id] || state[id] == DONE) {
+            return;
+        }
+        tagDeclared[id] = true;
+        forwardDeclarations++;
+        BtfType type = types.get(id);
+        boolean union = type instanceof BtfFwd ? ((BtfFwd) type).isUnion() : type.kind() == BtfKind.UNION;
+        writeTopLevel((union ? "union " : "struct ") + names[id] + ";");
+    }
+
+    private void writeTopLevel(CharSequence text) {
+        out.append(text).append("\n\n");
+        definitions++;
+    }
+
+    // ---------------------------------------------------------------- dependencies
+
+    /**
+     * Makes sure everything a use of {@code id} needs is written before the text that uses it.
+     *
+     * @param id           the type used
+     * @param needComplete whether the use is by value (so a struct must be defined)
+     * @param inParameters whether the use is inside a prototype's parameter list (so a tag needs
+     *                     a forward declaration rather than being declared by its mention)
+     */
+    private void prepare(int id, boolean needComplete, boolean inParameters) {
+        if (++depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("the types that " + describe(id) + " depends on nest more than "
+                    + MAX_DEPTH + " levels deep");
+        }
+        try {
+            prepareType(id, needComplete, inParameters);
+        } finally {
+            depth--;
+        }
+    }
+
+    private void prepareType(int id, boolean needComplete, boolean inParameters) {
+        BtfType type = types.get(id);
+        switch (type.kind()) {
+            case PTR:
+                prepare(((BtfType.Reference) type).typeId(), false, inParameters);
+                return;
+            case ARRAY:
+                prepare(((BtfArray) type).elemType(), true, inParameters);
+                return;
+            case CONST:
+            case VOLATILE:
+            case RESTRICT:
+            case TYPE_TAG:
+                prepare(((BtfType.Reference) type).typeId(), needComplete, inParameters);
+                return;
+            case TYPEDEF:
+                defineTypedef((BtfTypedef) type);
+                if (needComplete && !preparedComplete[id]) {
+                    prepare(((BtfTypedef) type).typeId(), true, inParameters);
+                    preparedComplete[id] = true;
+                }
+                return;
+            case STRUCT:
+            case UNION:
+                if (!type.name().isEmpty()) {
+                    if (needComplete) {
+                        defineRecord((BtfStruct) type);
+                    } else if (inParameters) {
+                        declareTag(id);
+                    }
+                } else if (!preparedComplete[id]) {
+                    // Written inline: its members are used by value wherever it appears.
+                    for (BtfMember member : ((BtfStruct) type).members()) {
+                        prepare(member.typeId(), true, inParameters);
+                    }
+                    preparedComplete[id] = true;
+                }
+                return;
+            case ENUM:
+            case ENUM64:
+                if (!type.name().isEmpty()) {
+                    ensureDefined(id);
+                }
+                return;
+            case FWD:
+                if (inParameters) {
+                    declareTag(id);
+                }
+                return;
+            case FUNC_PROTO:
+                if (!preparedIncomplete[id]) {
+                    BtfFuncProto proto = (BtfFuncProto) type;
+                    prepare(proto.returnType(), false, inParameters);
+                    for (BtfParam param : proto.params()) {
+                        prepare(param.typeId(), false, true);
+                    }
+                    preparedIncomplete[id] = true;
+                }
+                return;
+            default:
+                return;
+        }
+    }
+
+    private int skipQualifiers(int id) {
+        BtfType type = types.get(id);
+        while (type.kind() == BtfKind.CONST || type.kind() == BtfKind.VOLATILE || type.kind() == BtfKind.RESTRICT
+                || type.kind() == BtfKind.TYPE_TAG) {
+            type = types.get(((BtfType.Reference) type).typeId());
+        }
+        return type.id();
+    }
+
+    private String describe(int id) {
+        return btf.describe(id) + " (BTF type " + id + ")";
+    }
+
+    // ---------------------------------------------------------------- declarations
+
+    /**
+     * Spells a declaration of {@code declarator} with type {@code id}, building the C declarator
+     * inside out: pointers prefix it, arrays and parameter lists suffix it, and a pointer to an
+     * array or function needs parentheses.
+     */
+    private String declaration(int id, String declarator, int indent) {
+        String inner = declarator;
+        StringBuilder qualifiers = null;
+        int current = id;
+        int steps = 0;
+        while (true) {
+            if (++steps > MAX_DEPTH) {
+                throw new IllegalArgumentException(describe(id) + " has a declarator more than " + MAX_DEPTH
+                        + " levels deep");
+            }
+            BtfType type = types.get(current);
+            switch (type.kind()) {
+                case PTR: {
+                    int target = ((BtfType.Reference) type).typeId();
+                    BtfKind targetKind = types.get(skipQualifiers(target)).kind();
+                    boolean postfix = targetKind == BtfKind.ARRAY || targetKind == BtfKind.FUNC_PROTO;
+                    inner = postfix ? "(*" + inner + ")" : "*" + inner;
+                    current = target;
+                    continue;
+                }
+                case CONST:
+                case VOLATILE:
+                case RESTRICT: {
+                    String qualifier = type.kind() == BtfKind.CONST ? "const"
+                            : type.kind() == BtfKind.VOLATILE ? "volatile" : "restrict";
+                    int target = ((BtfType.Reference) type).typeId();
+                    if (types.get(skipQualifiers(target)).kind() == BtfKind.PTR) {
+                        inner = inner.isEmpty() ? qualifier : qualifier + " " + inner;
+                    } else if (type.kind() != BtfKind.RESTRICT) {
+                        // On a base type (or an array, whose elements C qualifies instead).
+                        if (qualifiers == null) {
+                            qualifiers = new StringBuilder();
+                        }
+                        // BTF may qualify both an array and its element; C wants the qualifier once.
+                        if (qualifiers.indexOf(qualifier + " ") < 0) {
+                            qualifiers.append(qualifier).append(' ');
+                        }
+                    }
+                    current = target;
+                    continue;
+                }
+                case TYPE_TAG:
+                    current = ((BtfType.Reference) type).typeId();
+                    continue;
+                case ARRAY: {
+                    BtfArray array = (BtfArray) type;
+                    inner = inner + "[" + array.count() + "]";
+                    current = array.elemType();
+                    continue;
+                }
+                case FUNC_PROTO: {
+                    inner = inner + parameterList((BtfFuncProto) type, indent);
+                    current = ((BtfFuncProto) type).returnType();
+                    continue;
+                }
+                default: {
+                    StringBuilder text = new StringBuilder();
+                    if (qualifiers != null) {
+                        text.append(qualifiers);
+                    }
+                    specifier(text, type, indent);
+                    if (!inner.isEmpty()) {
+                        text.append(' ').append(inner);
+                    }
+                    return text.toString();
+                }
+            }
+        }
+    }
+
+    /**
+     * Appends a declaration; the common cases (a named type, or a pointer to one) go straight
+     * into {@code text}, which matters for the time of a cold JVM, where most of the work runs.
+     */
+    private void appendDeclaration(StringBuilder text, int id, String declarator, int indent) {
+        BtfType type = types.get(id);
+        String pointer = "";
+        if (type.kind() == BtfKind.PTR) {
+            BtfType target = types.get(((BtfType.Reference) type).typeId());
+            if (isPlainSpecifier(target)) {
+                type = target;
+                pointer = "*";
+            }
+        }
+        if (isPlainSpecifier(type)) {
+            specifier(text, type, indent);
+            if (!declarator.isEmpty() || !pointer.isEmpty()) {
+                text.append(' ').append(pointer).append(declarator);
+            }
+            return;
+        }
+        text.append(declaration(id, declarator, indent));
+    }
+
+    private static boolean isPlainSpecifier(BtfType type) {
+        switch (type.kind()) {
+            case VOID:
+            case INT:
+            case FLOAT:
+            case TYPEDEF:
+            case FWD:
+                return true;
+            case STRUCT:
+            case UNION:
+            case ENUM:
+            case ENUM64:
+                return !type.name().isEmpty();
+            default:
+                return false;
+        }
+    }
+
+    private String parameterList(BtfFuncProto proto, int indent) {
+        List<BtfParam> params = proto.params();
+        if (params.isEmpty()) {
+            return "(void)";
+        }
+        StringBuilder text = new StringBuilder("(");
+        for (int i = 0; i < params.size(); i++) {
+            if (i > 0) {
+                text.append(", ");
+            }
+            BtfParam param = params.get(i);
+            if (i == params.size() - 1 && param.typeId() == 0) {
+                text.append("...");
+            } else {
+                text.append(declaration(param.typeId(), "", indent));
+            }
+        }
+        return text.append(')').toString();
+    }
+
+    private void specifier(StringBuilder text, BtfType type, int indent) {
+        switch (type.kind()) {
+            case VOID:
+                text.append("void");
+                return;
+            case INT:
+                text.append(intName((BtfInt) type));
+                return;
+            case FLOAT:
+                text.append(type.name());
+                return;
+            case STRUCT:
+            case UNION:
+                if (type.name().isEmpty()) {
+                    recordSpecifier(text, (BtfStruct) type, indent);
+                } else {
+                    // Written text mentioning the tag declares it at file scope (outside parameter lists,
+                    // whose tags prepare() declared beforehand).
+                    tagDeclared[type.id()] = true;
+                    text.append(type.kind() == BtfKind.UNION ? "union " : "struct ").append(names[type.id()]);
+                }
+                return;
+            case ENUM:
+            case ENUM64:
+                if (!type.name().isEmpty()) {
+                    text.append("enum ").append(names[type.id()]);
+                } else if (!anonymousEnumWritten[type.id()]) {
+                    anonymousEnumWritten[type.id()] = true;
+                    text.append(enumSpecifier((BtfEnum) type, indent));
+                } else {
+                    BtfEnum anonymous = (BtfEnum) type;
+                    text.append(intOfSize(anonymous.size(), anonymous.signed()));
+                }
+                return;
+            case FWD:
+                tagDeclared[type.id()] = true;
+                text.append(((BtfFwd) type).isUnion() ? "union " : "struct ").append(names[type.id()]);
+                return;
+            case TYPEDEF:
+                text.append(names[type.id()]);
+                return;
+            default:
+                // Functions, variables, sections and declaration tags are not types of values.
+                warnOnce("BTF type " + type.id() + " (" + type.kind() + ") is used as a value type; written as void");
+                text.append("void");
+        }
+    }
+
+    private String intName(BtfInt type) {
+        if (C_INT_NAMES.contains(type.name())) {
+            return type.name();
+        }
+        if (type.isBool() && type.size() == 1) {
+            return "_Bool";
+        }
+        return intOfSize(type.size(), type.isSigned());
+    }
+
+    private String intOfSize(int size, boolean signed) {
+        switch (size) {
+            case 1:
+                return signed ? "signed char" : "unsigned char";
+            case 2:
+                return signed ? "short" : "unsigned short";
+            case 4:
+                return signed ? "int" : "unsigned int";
+            case 8:
+                return signed ? "long long" : "unsigned long long";
+            case 16:
+                return signed ? "__int128" : "unsigned __int128";
+            default:
+                warnOnce("integer of " + size + " bytes has no C type; written as unsigned char");
+                return "unsigned char";
+        }
+    }
+
+    private void warnOnce(String warning) {
+        if (warned.add(warning)) {
+            warnings.add(warning);
+        }
+    }
+
+    // ---------------------------------------------------------------- records
+
+    private void recordSpecifier(StringBuilder text, BtfStruct record, int indent) {
+        LayoutPlanner.Plan plan = layouts.plan(record);
+        if (plan.problem() != null) {
+            warnOnce(plan.problem());
+        }
+        text.append(record.isUnion() ? "union" : "struct");
+        if (!record.name().isEmpty()) {
+            text.append(' ').append(names[record.id()]);
+        }
+        text.append(" {\n");
+        List<BtfMember> members = record.members();
+        long cursor = 0;
+        for (int i = 0; i < members.size(); i++) {
+            BtfMember member = members.get(i);
+            long padding = plan.paddingBefore()[i];
+            if (padding > 0) {
+                padding(text, cursor, padding, indent + 1);
+            }
+            tabs(text, indent + 1);
+            appendDeclaration(text, member.typeId(), member.name(), indent + 1);
+            if (member.isBitfield()) {
+                text.append(": ").append(member.bitfieldSize());
+                cursor = member.bitOffset() + member.bitfieldSize();
+            } else {
+                cursor = member.bitOffset() + (btf.hasSize(member.typeId()) ? btf.sizeOf(member.typeId()) * 8 : 0);
+            }
+            text.append(";\n");
+        }
+        if (plan.trailingPadding() > 0 && record.isUnion()) {
+            // Union members overlap, so the padding goes into one anonymous struct member.
+            tabs(text, indent + 1);
+            text.append("struct {\n");
+            padding(text, 0, plan.trailingPadding(), indent + 2);
+            tabs(text, indent + 1);
+            text.append("};\n");
+        } else if (plan.trailingPadding() > 0) {
+            padding(text, cursor, plan.trailingPadding(), indent + 1);
+        }
+        tabs(text, indent);
+        text.append('}');
+        if (plan.packed()) {
+            text.append(" __attribute__((packed))");
+        }
+        if (plan.alignedAttribute() > 0) {
+            text.append(" __attribute__((aligned(").append(plan.alignedAttribute()).append(")))");
+        }
+    }
+
+    /**
+     * Unnamed bitfields from {@code start} for {@code bits}: each is naturally aligned and no
+     * wider than its type, so clang never moves one, and unnamed bitfields do not change the
+     * record's alignment.
+     */
+    private static void padding(StringBuilder text, long start, long bits, int indent) {
+        long cursor = start;
+        long end = start + bits;
+        if (bits > LARGE_PADDING_BITS) {
+            // Kernel records never pad this much; forged BTF might (gigabytes of "long: 64;" lines).
+            // One byte array, named by its offset so that several stay distinct, keeps the text small.
+            long arrayStart = LayoutPlanner.alignUp(cursor, 8);
+            padding(text, cursor, arrayStart - cursor, indent);
+            long bytes = (end - arrayStart) / 8;
+            tabs(text, indent);
+            text.append("unsigned char __bpfj_padding_").append(arrayStart / 8).append('[').append(bytes)
+                    .append("];\n");
+            cursor = arrayStart + bytes * 8;
+        }
+        while (cursor < end) {
+            long remaining = end - cursor;
+            long chunk;
+            String type;
+            if (cursor % 8 != 0) {
+                chunk = Math.min(8 - cursor % 8, remaining);
+                type = "char";
+            } else if (cursor % 64 == 0 && remaining >= 64) {
+                chunk = 64;
+                type = "long";
+            } else if (cursor % 32 == 0 && remaining >= 32) {
+                chunk = 32;
+                type = "int";
+            } else if (cursor % 16 == 0 && remaining >= 16) {
+                chunk = 16;
+                type = "short";
+            } else {
+                chunk = Math.min(8, remaining);
+                type = "char";
+            }
+            tabs(text, indent);
+            text.append(type).append(": ").append(chunk).append(";\n");
+            cursor += chunk;
+        }
+    }
+
+    private static void tabs(StringBuilder text, int count) {
+        for (int i = 0; i < count; i++) {
+            text.append('\t');
+        }
+    }
+
+    // ---------------------------------------------------------------- enums
+
+    private String enumSpecifier(BtfEnum type, int indent) {
+        StringBuilder text = new StringBuilder(32 + type.values().size() * 24);
+        text.append("enum ");
+        String attribute = enumAttribute(type);
+        if (attribute != null) {
+            // BTF gives the enum a size clang would not pick for these values (a packed enum, say).
+            text.append("__attribute__((").append(attribute).append(")) ");
+        }
+        if (!type.name().isEmpty()) {
+            text.append(names[type.id()]).append(' ');
+        }
+        text.append("{\n");
+        String[] valueNames = enumerators[type.id()];
+        List<BtfEnumValue> values = type.values();
+        for (int i = 0; i < values.size(); i++) {
+            tabs(text, indent + 1);
+            text.append(valueNames[i]).append(" = ");
+            appendEnumValue(text, type, values.get(i).value());
+            text.append(",\n");
+        }
+        tabs(text, indent);
+        text.append('}');
+        return text.toString();
+    }
+
+    private static void appendEnumValue(StringBuilder text, BtfEnum type, long value) {
+        long written = enumValueAsWritten(type, value);
+        if (isHugeUnsigned(type, written)) {
+            text.append(Long.toUnsignedString(written)).append("ULL");
+        } else if (written == Long.MIN_VALUE) {
+            text.append("(-9223372036854775807LL - 1)");
+        } else {
+            text.append(written);
+            if (written < Integer.MIN_VALUE || written > 0xffff_ffffL) {
+                text.append("LL");
+            }
+        }
+    }
+
+    /** An unsigned 64-bit enumerator above {@code Long.MAX_VALUE}, held in a negative long. */
+    private static boolean isHugeUnsigned(BtfEnum type, long written) {
+        return type.is64() && type.size() >= 8 && !type.signed() && written < 0;
+    }
+
+    /**
+     * The enum attribute clang needs to give the enum the BTF's size, or null: {@code packed}
+     * when the smallest type holding the values has that size, else a {@code mode} (whose
+     * signed type is wide enough, as the values then fit a smaller one).
+     */
+    private static String enumAttribute(BtfEnum type) {
+        if (type.values().isEmpty()) {
+            return null;
+        }
+        long min = 0;
+        long max = 0;
+        boolean huge = false;
+        for (BtfEnumValue value : type.values()) {
+            long v = enumValueAsWritten(type, value.value());
+            if (isHugeUnsigned(type, v)) {
+                huge = true;
+            } else {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        int smallest = huge ? 8 : smallestSize(min, max);
+        int natural = Math.max(smallest, 4);
+        if (natural == type.size()) {
+            return null;
+        }
+        if (smallest == type.size()) {
+            return "packed";
+        }
+        switch (type.size()) {
+            case 1:
+                return "mode(QI)";
+            case 2:
+                return "mode(HI)";
+            case 4:
+                return "mode(SI)";
+            case 8:
+                return "mode(DI)";
+            default:
+                return null;
+        }
+    }
+
+    private static int smallestSize(long min, long max) {
+        if (min >= 0) {
+            return max <= 0xffL ? 1 : max <= 0xffffL ? 2 : max <= 0xffff_ffffL ? 4 : 8;
+        }
+        if (min >= Byte.MIN_VALUE && max <= Byte.MAX_VALUE) {
+            return 1;
+        }
+        if (min >= Short.MIN_VALUE && max <= Short.MAX_VALUE) {
+            return 2;
+        }
+        return min >= Integer.MIN_VALUE && max <= Integer.MAX_VALUE ? 4 : 8;
+    }
+
+    /**
+     * An enumerator's value as C should see it. 32-bit BTF enums from older compilers carry no
+     * signedness, so a value that does not fit the enum's size unsigned must be a negative one.
+     */
+    private static long enumValueAsWritten(BtfEnum type, long value) {
+        if (type.is64() && type.size() >= 8) {
+            return value;
+        }
+        if (type.signed()) {
+            return (int) value;
+        }
+        long unsigned = value & 0xffff_ffffL;
+        if (type.size() < 4 && unsigned >= 1L << (type.size() * 8)) {
+            return (int) value;
+        }
+        return unsigned;
+    }
+}

@@ -1,0 +1,171 @@
+package dev.bpfj.toolchain.vmlinux;
+
+import dev.bpfj.toolchain.BpfFormatException;
+import dev.bpfj.toolchain.btf.Btf;
+import dev.bpfj.toolchain.clang.BpfBuildException;
+import dev.bpfj.toolchain.clang.BuildLog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Reads a BTF file and writes {@code vmlinux.h} from it: the work behind {@code bpf:vmlinux}
+ * and {@link KernelBtfHeaderProvider}.
+ *
+ * <p>The header's first comment records the SHA-256 of the BTF it came from and this
+ * generator's version ({@link #stamp}), so a caller can tell that an existing header is current
+ * without generating it again.
+ */
+public final class VmlinuxGenerator {
+
+    /** The kernel's own BTF, present when it was built with {@code CONFIG_DEBUG_INFO_BTF}. */
+    public static final Path KERNEL_BTF = Path.of("/sys/kernel/btf/vmlinux");
+
+    /** Changes whenever the generated text changes, so cached headers are regenerated. */
+    static final int GENERATOR_VERSION = 1;
+
+    private final BuildLog log;
+
+    /**
+     * A generator reporting to {@code log}.
+     *
+     * @param log where to report what was done
+     */
+    public VmlinuxGenerator(BuildLog log) {
+        this.log = log;
+    }
+
+    /**
+     * Writes the requested header, unless one generated from the same BTF with the same roots
+     * is already there (it then keeps its timestamp).
+     *
+     * @param request what to read and write
+     * @return the header as written or found; its counts are zero when it was already current
+     * @throws BpfBuildException if the BTF file is missing or malformed (naming the file and the
+     *                           byte offset), or a root names no type
+     * @throws IOException       if reading or writing fails
+     */
+    public VmlinuxHeader generate(VmlinuxRequest request) throws BpfBuildException, IOException {
+        byte[] bytes = readBtf(request.btfFile(), "bpf.btfFile");
+        String stamp = stamp(bytes, request.roots());
+        if (isCurrent(request.output(), stamp)) {
+            log.info("vmlinux.h is up to date: " + request.output());
+            return new VmlinuxHeader(Files.readString(request.output()), 0, 0, List.of());
+        }
+        long start = System.nanoTime();
+        VmlinuxHeader header = write(request.btfFile(), bytes, stamp, request.roots());
+        writeAtomically(request.output(), header.text());
+        report(header, request.btfFile(), request.output(), start);
+        return header;
+    }
+
+    void report(VmlinuxHeader header, Path btfFile, Path output, long startNanos) {
+        long millis = (System.nanoTime() - startNanos) / 1_000_000;
+        log.info("Generated " + output + " from " + btfFile + " (" + header.definitions() + " declarations, "
+                + millis + " ms)");
+        for (String warning : header.warnings()) {
+            log.warn("vmlinux.h: " + warning);
+        }
+    }
+
+    /**
+     * Reads a BTF file, turning a missing file into an error that says what to configure.
+     */
+    static byte[] readBtf(Path btfFile, String parameter) throws BpfBuildException, IOException {
+        try {
+            return Files.readAllBytes(btfFile);
+        } catch (NoSuchFileException missing) {
+            String hint = btfFile.equals(KERNEL_BTF)
+                    ? "This kernel was built without BTF (CONFIG_DEBUG_INFO_BTF=y). Point " + parameter
+                    + " at a BTF file of the kernel you target (for example /sys/kernel/btf/vmlinux copied from"
+                    + " such a machine), or configure a ready vmlinux.h with bpf.vmlinuxHeader."
+                    : "Check " + parameter + ": it must name a BTF file such as /sys/kernel/btf/vmlinux.";
+            throw new BpfBuildException("Cannot generate vmlinux.h: " + btfFile + " does not exist. " + hint);
+        }
+    }
+
+    /**
+     * Parses the BTF and writes the header text, translating bad input into the build's error.
+     */
+    static VmlinuxHeader write(Path btfFile, byte[] bytes, String stamp, List<String> roots)
+            throws BpfBuildException {
+        Btf btf;
+        try {
+            btf = Btf.parse(btfFile.toString(), bytes);
+        } catch (BpfFormatException malformed) {
+            throw new BpfBuildException("Cannot generate vmlinux.h: " + malformed.getMessage()
+                    + ". The file must be raw BTF as in /sys/kernel/btf/vmlinux (not an ELF object or a header).",
+                    List.of(), malformed);
+        }
+        List<String> comment = new ArrayList<>();
+        comment.add("vmlinux.h: kernel types from " + btfFile + ", generated by bpfj. Do not edit.");
+        if (!roots.isEmpty()) {
+            comment.add("Only these types and what they need: " + String.join(", ", roots));
+        }
+        comment.add(stamp);
+        try {
+            return VmlinuxHeaderWriter.of(btf).withRoots(roots).withComment(comment).write();
+        } catch (IllegalArgumentException inexpressible) {
+            throw new BpfBuildException("Cannot generate vmlinux.h from " + btfFile + ": "
+                    + inexpressible.getMessage(), List.of(), inexpressible);
+        }
+    }
+
+    /**
+     * The line that identifies a header's inputs: the BTF's content hash, the roots and the
+     * generator version.
+     */
+    static String stamp(byte[] btf, List<String> roots) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("every Java platform has SHA-256", impossible);
+        }
+        return "bpfj-vmlinux generator=" + GENERATOR_VERSION + " btf-sha256=" + HexFormat.of().formatHex(sha256.digest(btf))
+                + (roots.isEmpty() ? "" : " roots=" + String.join(",", roots).replace(' ', '_'));
+    }
+
+    /** Whether {@code header} exists and its leading comment carries exactly {@code stamp}. */
+    static boolean isCurrent(Path header, String stamp) throws IOException {
+        if (!Files.isRegularFile(header)) {
+            return false;
+        }
+        byte[] start = new byte[4096];
+        int read;
+        try (InputStream in = Files.newInputStream(header)) {
+            read = in.readNBytes(start, 0, start.length);
+        }
+        String head = new String(start, 0, read, StandardCharsets.UTF_8);
+        int end = head.indexOf("*/");
+        return end > 0 && head.substring(0, end).contains(" * " + stamp + "\n");
+    }
+
+    /** Replaces {@code target} in one step, so a concurrent reader never sees half a header. */
+    static void writeAtomically(Path target, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (Files.isRegularFile(target) && Files.size(target) == bytes.length
+                && Arrays.equals(Files.readAllBytes(target), bytes)) {
+            return;
+        }
+        Path directory = target.toAbsolutePath().getParent();
+        Files.createDirectories(directory);
+        Path temp = Files.createTempFile(directory, ".vmlinux.h.", ".tmp");
+        try {
+            Files.write(temp, bytes);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package dev.bpfj.toolchain.clang;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bpfj.toolchain.validate.Problem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real clang runs: objects, incremental decisions, failures, reproducibility. */
+class BpfCompilerTest {
+
+    private static final int EM_BPF = 247;
+
+    private static final String PROGRAM = """
+            #include <linux/bpf.h>
+            #include <bpf/bpf_helpers.h>
+            #include "common.h"
+
+            struct {
+                __uint(type, BPF_MAP_TYPE_ARRAY);
+                __uint(max_entries, 1);
+                __type(key, __u32);
+                __type(value, __u64);
+            } counts SEC(".maps");
+
+            SEC("tracepoint/syscalls/sys_enter_openat")
+            int %s(void *ctx)
+            {
+                __u32 key = 0;
+                __u64 *value = bpf_map_lookup_elem(&counts, &key);
+                if (value)
+                    __sync_fetch_and_add(value, STEP);
+                return 0;
+            }
+
+            char LICENSE[] SEC("license") = "GPL";
+            """;
+
+    @TempDir
+    Path dir;
+
+    private final List<String> logLines = Collections.synchronizedList(new ArrayList<>());
+
+    private final BuildLog log = new BuildLog() {
+        @Override
+        public void debug(String message) {
+        }
+
+        @Override
+        public void info(String message) {
+            logLines.add("INFO " + message);
+        }
+
+        @Override
+        public void warn(String message) {
+            logLines.add("WARN " + message);
+        }
+
+        @Override
+        public void error(String message) {
+            logLines.add("ERROR " + message);
+        }
+    };
+
+    private Path project(Path root, String... programs) throws IOException {
+        Path src = Files.createDirectories(root.resolve("src/main/bpf"));
+        Files.writeString(src.resolve("common.h"), "#define STEP 1\n");
+        for (String program : programs) {
+            Files.writeString(src.resolve(program + ".bpf.c"), PROGRAM.formatted(program));
+        }
+        return root;
+    }
+
+    private CompileRequest.Builder request(Path root) {
+        return CompileRequest.builder(root.resolve("src/main/bpf"), root.resolve("target/bpf")).projectDirectory(root)
+                .parallelism(2);
+    }
+
+    private CompileResult compile(CompileRequest request) throws Exception {
+        return new BpfCompiler(log, ObjectChecker.none()).compile(request);
+    }
+
+    private static Set<String> compiledNames(CompileResult result) {
+        return result.objects().stream().filter(CompileResult.CompiledObject::compiled)
+                .map(o -> o.object().getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    void compilesStrippedBpfObjectsWithBtf() throws Exception {
+        Path root = project(dir, "one", "two");
+        CompileResult result = compile(request(root).build());
+        assertEquals(Set.of("one.bpf.o", "two.bpf.o"), compiledNames(result));
+        Path object = root.resolve("target/bpf/one.bpf.o");
+        assertEquals(EM_BPF, ElfPeek.machine(object));
+        List<String> sections = ElfPeek.sectionNames(object);
+        assertTrue(sections.containsAll(List.of(".BTF", ".BTF.ext", "license", ".maps",
+                "tracepoint/syscalls/sys_enter_openat")), sections.toString());
+        assertTrue(sections.stream().noneMatch(s -> s.startsWith(".debug")), sections.toString());
+        try (Stream<Path> files = Files.list(root.resolve("target/bpf"))) {
+            assertTrue(files.noneMatch(p -> p.toString().endsWith(".tmp")), "no temporary files left");
+        }
+    }
+
+    @Test
+    void keepsDwarfWhenNotStripping() throws Exception {
+        Path root = project(dir, "one");
+        compile(request(root).strip(false).build());
+        assertTrue(ElfPeek.sectionNames(root.resolve("target/bpf/one.bpf.o")).contains(".debug_info"));
+    }
+
+    @Test
+    void secondBuildCompilesNothingAndTouchedHeaderRecompilesItsIncluders() throws Exception {
+        Path root = project(dir, "one", "two");
+        Path src = root.resolve("src/main/bpf");
+        Files.writeString(src.resolve("other.h"), "#define OTHER 2\n");
+        Files.writeString(src.resolve("three.bpf.c"), "#include \"other.h\"\nint x = OTHER;\n"
+                + "char LICENSE[] __attribute__((section(\"license\"), used)) = \"GPL\";\n");
+        assertEquals(3, compile(request(root).build()).compiledCount());
+
+        CompileResult again = compile(request(root).build());
+        assertEquals(0, again.compiledCount());
+        assertEquals(3, again.objects().size());
+        assertTrue(logLines.stream().anyMatch(line -> line.startsWith("INFO All 3 BPF objects in "
+                + root.resolve("target/bpf") + " are up to date (checked in ")), logLines.toString());
+
+        Path header = src.resolve("other.h");
+        Files.setLastModifiedTime(header, FileTime.fromMillis(Files.getLastModifiedTime(header).toMillis() + 5000));
+        assertEquals(Set.of("three.bpf.o"), compiledNames(compile(request(root).build())));
+
+        Files.writeString(src.resolve("common.h"), "#define STEP 2\n");
+        assertEquals(Set.of("one.bpf.o", "two.bpf.o"), compiledNames(compile(request(root).build())));
+
+        assertEquals(3, compile(request(root).cflags(List.of("-DEXTRA=1")).build()).compiledCount());
+        assertEquals(0, compile(request(root).cflags(List.of("-DEXTRA=1")).build()).compiledCount());
+    }
+
+    @Test
+    void anotherClangVersionRecompilesEverything() throws Exception {
+        Path root = project(dir.resolve("p"), "one", "two");
+        Path real = ClangLocator.fromEnvironment().locate(java.util.Optional.empty());
+        Path wrapper = Files.createDirectories(dir.resolve("bin")).resolve("clang");
+        Files.writeString(wrapper, "#!/bin/sh\nexec " + real + " \"$@\"\n");
+        Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertEquals(2, compile(request(root).clang(wrapper).strip(false).build()).compiledCount());
+        assertEquals(0, compile(request(root).clang(wrapper).strip(false).build()).compiledCount());
+        // Same path, new binary reporting another version: the remembered probe must not hide it.
+        Files.writeString(wrapper, "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'clang version 99.1.0 (test)';"
+                + " exit 0; fi\nexec " + real + " \"$@\"\n");
+        assertEquals(2, compile(request(root).clang(wrapper).strip(false).build()).compiledCount());
+        assertTrue(logLines.stream().anyMatch(l -> l.contains("with clang 99.1.0")), logLines.toString());
+    }
+
+    @Test
+    void deletedObjectOrSourceIsNoticed() throws Exception {
+        Path root = project(dir, "one", "two");
+        compile(request(root).build());
+        Files.delete(root.resolve("target/bpf/one.bpf.o"));
+        assertEquals(Set.of("one.bpf.o"), compiledNames(compile(request(root).build())));
+        Files.delete(root.resolve("src/main/bpf/two.bpf.c"));
+        CompileResult result = compile(request(root).build());
+        assertEquals(1, result.objects().size());
+        assertFalse(Files.exists(root.resolve("target/bpf/two.bpf.o")), "object of a deleted source is removed");
+    }
+
+    @Test
+    void compileErrorFailsListingDiagnosticsAndLeavesNoStaleObject() throws Exception {
+        Path root = project(dir, "one", "two");
+        compile(request(root).build());
+        Path broken = root.resolve("src/main/bpf/two.bpf.c");
+        Files.writeString(broken, "int broken(void) { return undeclared_thing; }\n");
+        BpfBuildException e = assertThrows(BpfBuildException.class, () -> compile(request(root).build()));
+        assertTrue(e.getMessage().startsWith("BPF compilation failed for 1 of 1 source(s)"), e.getMessage());
+        assertEquals(1, e.details().size(), e.details().toString());
+        assertTrue(e.details().get(0).startsWith(broken + ":1:27: error: use of undeclared identifier"),
+                e.details().toString());
+        assertTrue(logLines.stream().anyMatch(l -> l.startsWith("ERROR " + broken + ":1:27: error:")), logLines.toString());
+        assertFalse(Files.exists(root.resolve("target/bpf/two.bpf.o")), "the old object must not look current");
+        assertTrue(Files.exists(root.resolve("target/bpf/one.bpf.o")));
+        // Still failing on the next build: a failed source is never recorded as up to date.
+        assertThrows(BpfBuildException.class, () -> compile(request(root).build()));
+    }
+
+    @Test
+    void validationErrorsKeepTheObjectOutAndWarningsFailOnlyWhenAsked() throws Exception {
+        Path root = project(dir, "one");
+        ObjectChecker warnsAlways = (object, source) -> List.of(new Problem(Problem.Severity.WARNING, source,
+                "map counts", "is never used.", "remove it."));
+        CompileResult result = new BpfCompiler(log, warnsAlways).compile(request(root).build());
+        assertEquals(1, result.warnings().size());
+        assertTrue(Files.exists(root.resolve("target/bpf/one.bpf.o")));
+
+        BpfBuildException e = assertThrows(BpfBuildException.class,
+                () -> new BpfCompiler(log, warnsAlways).compile(request(root).failOnWarning(true).build()));
+        assertEquals(List.of("one.bpf.c: map counts: is never used. Fix: remove it."), e.details());
+        assertFalse(Files.exists(root.resolve("target/bpf/one.bpf.o")));
+    }
+
+    @Test
+    void sameSourcesInTwoDirectoriesGiveIdenticalBytes() throws Exception {
+        Path first = project(dir.resolve("a"), "one");
+        Path second = project(dir.resolve("somewhere/else/entirely"), "one");
+        compile(request(first).build());
+        compile(request(second).build());
+        assertArrayEquals(Files.readAllBytes(first.resolve("target/bpf/one.bpf.o")),
+                Files.readAllBytes(second.resolve("target/bpf/one.bpf.o")));
+        compile(request(first).strip(false).build());
+        compile(request(second).strip(false).build());
+        assertArrayEquals(Files.readAllBytes(first.resolve("target/bpf/one.bpf.o")),
+                Files.readAllBytes(second.resolve("target/bpf/one.bpf.o")));
+    }
+
+    @Test
+    void missingLibbpfHeadersFailBeforeClangRuns() throws Exception {
+        Path root = project(dir, "one");
+        Path emptySystem = Files.createDirectories(dir.resolve("empty-system"));
+        BpfBuildException e = assertThrows(BpfBuildException.class,
+                () -> compile(request(root).systemIncludeDirectories(List.of(emptySystem)).build()));
+        assertTrue(e.getMessage().startsWith("one.bpf.c includes <bpf/bpf_helpers.h>, but the libbpf headers are not"
+                + " installed"), e.getMessage());
+        assertTrue(e.getMessage().contains("apt-get install libbpf-dev"), e.getMessage());
+        assertTrue(e.getMessage().contains("dnf install libbpf-devel"), e.getMessage());
+    }
+
+    @Test
+    void vmlinuxHeaderIsRequiredWhenIncludedAndTakenFromConfiguration() throws Exception {
+        Path root = dir.resolve("p");
+        Path src = Files.createDirectories(root.resolve("src/main/bpf"));
+        Files.writeString(src.resolve("k.bpf.c"), "#include \"vmlinux.h\"\nint answer = FROM_VMLINUX;\n");
+        BpfBuildException e = assertThrows(BpfBuildException.class, () -> compile(request(root).build()));
+        assertTrue(e.getMessage().startsWith("k.bpf.c includes vmlinux.h, but there is none in"), e.getMessage());
+        assertTrue(e.getMessage().contains("bpftool btf dump file /sys/kernel/btf/vmlinux format c"), e.getMessage());
+        assertTrue(e.getMessage().contains("-Dbpf.vmlinuxHeader="), e.getMessage());
+
+        Path header = Files.writeString(dir.resolve("my-kernel.h"), "#define FROM_VMLINUX 42\n");
+        assertEquals(1, compile(request(root).vmlinuxHeader(header).build()).compiledCount());
+        assertEquals(0, compile(request(root).vmlinuxHeader(header).build()).compiledCount());
+
+        VmlinuxHeaderProvider generator = (directory, log) -> {
+            Files.createDirectories(directory);
+            Files.writeString(directory.resolve("vmlinux.h"), "#define FROM_VMLINUX 43\n");
+            return true;
+        };
+        assertEquals(1, compile(request(root).vmlinuxGenerator(generator).build()).compiledCount(),
+                "a different vmlinux.h is a changed input");
+    }
+
+    @Test
+    void badArchOrTargetIsAUserError() throws Exception {
+        Path root = project(dir, "one");
+        BpfBuildException arch = assertThrows(BpfBuildException.class,
+                () -> compile(request(root).osArch("vax").build()));
+        assertTrue(arch.getMessage().contains("-Dbpf.arch="), arch.getMessage());
+        BpfBuildException target = assertThrows(BpfBuildException.class,
+                () -> compile(request(root).target("x86").build()));
+        assertTrue(target.getMessage().startsWith("Unknown BPF target 'x86'"), target.getMessage());
+    }
+
+    @Test
+    void bigEndianTargetProducesBigEndianElf() throws Exception {
+        Path root = project(dir, "one");
+        compile(request(root).target("bpfeb").build());
+        byte[] bytes = Files.readAllBytes(root.resolve("target/bpf/one.bpf.o"));
+        assertEquals(2, bytes[5], "EI_DATA is ELFDATA2MSB");
+    }
+
+    @Test
+    void noSourcesIsNotAnError() throws Exception {
+        CompileResult result = compile(request(dir).build());
+        assertTrue(result.objects().isEmpty());
+        assertTrue(logLines.get(0).startsWith("INFO No BPF sources"), logLines.toString());
+    }
+}

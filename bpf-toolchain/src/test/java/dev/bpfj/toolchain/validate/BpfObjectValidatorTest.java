@@ -1,0 +1,224 @@
+package dev.bpfj.toolchain.validate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bpfj.toolchain.clang.BpfCompiler;
+import dev.bpfj.toolchain.clang.BuildLog;
+import dev.bpfj.toolchain.clang.CompileRequest;
+import dev.bpfj.toolchain.clang.ObjectChecker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each rule on a real object compiled by clang from a small inline source. */
+class BpfObjectValidatorTest {
+
+    private static final String HEADERS = "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n";
+    private static final String GPL = "char LICENSE[] SEC(\"license\") = \"GPL\";\n";
+
+    @TempDir
+    Path dir;
+
+    private List<Problem> problems(String source, String... cflags) throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("t.bpf.c"), source);
+        new BpfCompiler(BuildLog.silent(), ObjectChecker.none())
+                .compile(CompileRequest.builder(src, dir.resolve("out")).cflags(List.of(cflags)).parallelism(1).build());
+        return BpfObjectValidator.validate(dir.resolve("out/t.bpf.o"), "t.bpf.c");
+    }
+
+    private static Problem only(List<Problem> problems) {
+        assertEquals(1, problems.size(), problems.stream().map(Problem::toString).collect(Collectors.joining("\n")));
+        return problems.get(0);
+    }
+
+    private static void assertError(Problem problem, String subject, String messagePart, String fixPart) {
+        assertEquals(Problem.Severity.ERROR, problem.severity(), problem.toString());
+        assertEquals("t.bpf.c", problem.source());
+        assertEquals(subject, problem.subject(), problem.toString());
+        assertTrue(problem.message().contains(messagePart), problem.toString());
+        assertTrue(problem.fix().contains(fixPart), problem.toString());
+    }
+
+    private static String program(String section, String body) {
+        return "SEC(\"" + section + "\")\nint handler(void *ctx)\n{\n" + body + "\n    return 0;\n}\n";
+    }
+
+    @Test
+    void aCorrectObjectHasNoProblems() throws Exception {
+        String source = HEADERS + """
+                struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 256 * 1024); } events SEC(".maps");
+                struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u32); __type(value, __u64); } seen SEC(".maps");
+                """ + program("tracepoint/syscalls/sys_enter_openat", """
+                    __u32 key = 1; __u64 one = 1;
+                    bpf_map_update_elem(&seen, &key, &one, BPF_ANY);
+                    bpf_ringbuf_output(&events, &key, sizeof(key), 0);
+                    bpf_printk("open");""") + GPL;
+        assertEquals(List.of(), problems(source));
+    }
+
+    @Test
+    void wrongMachine() throws Exception {
+        Problem problem = only(problems("int f(void) { return 0; }\n", "-target", "x86_64-linux-gnu"));
+        assertError(problem, "object", "machine code for x86-64 (ELF machine 62), not BPF", "-target bpf");
+    }
+
+    @Test
+    void notAnElfFileAndShortFiles() {
+        Problem problem = only(BpfObjectValidator.validate("t.bpf.c", "garbage".getBytes()));
+        assertError(problem, "object", "is not an ELF file", "clang");
+    }
+
+    @Test
+    void unknownSectionGetsASuggestion() throws Exception {
+        Problem problem = only(problems(HEADERS + program("tracepont/syscalls/sys_enter_openat", "") + GPL));
+        assertError(problem, "program handler", "SEC(\"tracepont/syscalls/sys_enter_openat\"), which is not a program"
+                + " type libbpf recognises", "did you mean SEC(\"tracepoint/syscalls/sys_enter_openat\")?");
+
+        problem = only(problems(HEADERS + program("kprobe_do_sys_open", "") + GPL));
+        assertError(problem, "program handler", "not a program type", "did you mean SEC(\"kprobe/do_sys_open\")?");
+
+        problem = only(problems(HEADERS + program("cgroup/connect44", "") + GPL));
+        assertError(problem, "program handler", "not a program type", "did you mean SEC(\"cgroup/connect4\")?");
+
+        problem = only(problems(HEADERS + program("completely_wrong", "") + GPL));
+        assertError(problem, "program handler", "not a program type", "use one of libbpf's section names");
+    }
+
+    @Test
+    void tracepointCategoryNearMiss() throws Exception {
+        Problem problem = only(problems(HEADERS + program("tracepoint/syscall/sys_enter_open", "") + GPL));
+        assertError(problem, "program handler", "no tracepoint category 'syscall'",
+                "did you mean SEC(\"tracepoint/syscalls/sys_enter_open\")?");
+    }
+
+    @Test
+    void tracepointWithoutCategoryOrName() throws Exception {
+        Problem problem = only(problems(HEADERS + program("tracepoint/sys_enter_open", "") + GPL));
+        assertError(problem, "program handler", "needs both a category and a name",
+                "SEC(\"tracepoint/syscalls/sys_enter_open\")");
+
+        Problem bare = only(problems(HEADERS + program("tp", "") + GPL));
+        assertEquals(Problem.Severity.WARNING, bare.severity());
+        assertTrue(bare.message().contains("cannot attach it automatically"), bare.toString());
+
+        Problem raw = only(problems(HEADERS + program("raw_tp/sched/sched_switch", "") + GPL));
+        assertError(raw, "program handler", "raw tracepoints are named without a category", "SEC(\"raw_tp/sched_switch\")");
+    }
+
+    @Test
+    void btfAttachedProgramsNeedATarget() throws Exception {
+        Problem problem = only(problems(HEADERS + program("fentry", "") + GPL));
+        assertError(problem, "program handler", "without a target", "SEC(\"fentry/do_unlinkat\")");
+    }
+
+    @Test
+    void everyKnownSectionFormIsAccepted() throws Exception {
+        for (String section : List.of("?tracepoint/sched/sched_switch", "tp/syscalls/sys_exit_read", "raw_tp/sched_switch",
+                "tp_btf/sched_switch", "fentry/do_unlinkat", "fexit.s/x", "kprobe/do_sys_open", "kretprobe",
+                "kprobe.multi/tcp_*", "ksyscall/openat", "uprobe", "uretprobe.s//bin/bash:readline", "usdt",
+                "xdp", "xdp.frags", "tc/ingress", "tcx/egress", "classifier", "cgroup_skb/egress", "cgroup/bind4",
+                "sockops", "sk_msg", "sk_skb/stream_verdict", "lsm/file_open", "iter/task", "syscall",
+                "perf_event", "socket", "netfilter", "sk_lookup", "struct_ops/x", "flow_dissector")) {
+            assertTrue(SectionDefinitions.match(SectionDefinitions.withoutAutoloadMarker(section)).isPresent(), section);
+        }
+        assertTrue(SectionDefinitions.match("xdp/foo").isEmpty(), "xdp takes no suffix in libbpf 1.x");
+    }
+
+    @Test
+    void missingLicense() throws Exception {
+        Problem problem = only(problems(HEADERS + program("xdp", "")));
+        assertError(problem, "object", "has no license section", "char LICENSE[] SEC(\"license\")");
+    }
+
+    @Test
+    void gplOnlyHelperUnderProprietaryLicense() throws Exception {
+        List<Problem> problems = problems(HEADERS + program("tracepoint/syscalls/sys_enter_openat",
+                "    char buf[8]; bpf_probe_read_kernel(buf, sizeof(buf), ctx); bpf_printk(\"%s\", buf);")
+                + "char LICENSE[] SEC(\"license\") = \"Proprietary\";\n");
+        assertEquals(2, problems.size(), problems.toString());
+        assertError(problems.get(1), "program handler", "calls the GPL-only helper bpf_probe_read_kernel (#113), but "
+                + "the license is \"Proprietary\"", "\"GPL\", \"GPL v2\", \"GPL and additional rights\", \"Dual BSD/GPL\", "
+                + "\"Dual MIT/GPL\", \"Dual MPL/GPL\"");
+        assertTrue(problems.get(0).message().contains("bpf_trace_printk (#6)"), problems.get(0).toString());
+
+        assertEquals(List.of(), problems(HEADERS + program("xdp", "    bpf_ktime_get_ns();")
+                + "char LICENSE[] SEC(\"license\") = \"Proprietary\";\n"), "non-GPL helpers are fine");
+        assertEquals(List.of(), problems(HEADERS + program("tp/sched/sched_switch", "    bpf_printk(\"x\");")
+                + "char LICENSE[] SEC(\"license\") = \"Dual MIT/GPL\";\n"));
+    }
+
+    @Test
+    void missingBtf() throws Exception {
+        Problem problem = only(problems(HEADERS + program("xdp", "") + GPL, "-g0"));
+        assertError(problem, "object", "has no .BTF section", "remove -g0");
+    }
+
+    @Test
+    void legacyMapsSection() throws Exception {
+        String source = HEADERS + """
+                struct legacy_def { unsigned int type, key_size, value_size, max_entries, map_flags; };
+                struct legacy_def counts SEC("maps") = { BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0 };
+                """ + program("xdp", "") + GPL;
+        Problem problem = only(problems(source));
+        assertError(problem, "section \"maps\"", "legacy way", "SEC(\".maps\")");
+    }
+
+    private Problem mapProblem(String definition, String use) throws Exception {
+        return only(problems(HEADERS + definition + "\n" + program("xdp", use) + GPL));
+    }
+
+    @Test
+    void mapDefinitionsTheKernelRejects() throws Exception {
+        assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 5000); } rb SEC(\".maps\");",
+                "bpf_ringbuf_output(&rb, ctx, 8, 0);"), "map rb", "of 5000 bytes", "__uint(max_entries, 8192)");
+        assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 3 * 4096); } rb SEC(\".maps\");",
+                "bpf_ringbuf_output(&rb, ctx, 8, 0);"), "map rb", "power of two", "16384");
+        assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); __type(key, int); } rb SEC(\".maps\");",
+                "bpf_ringbuf_output(&rb, ctx, 8, 0);"), "map rb", "with a key or value", "only has max_entries");
+        assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY); __uint(key_size, 8); __uint(value_size, 4); } pe SEC(\".maps\");",
+                "bpf_perf_event_output(ctx, &pe, BPF_F_CURRENT_CPU, ctx, 8);"), "map pe", "key size 8 and value size 4",
+                "sizeof(int)");
+        assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_HASH); __type(key, int); __type(value, long); } h SEC(\".maps\");",
+                "int k = 0; bpf_map_lookup_elem(&h, &k);"), "map h", "without max_entries", "__uint(max_entries, N)");
+        assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(value, long); } h SEC(\".maps\");",
+                "int k = 0; bpf_map_lookup_elem(&h, &k);"), "map h", "without a key", "__type(key");
+        assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 8); __type(key, __u64); __type(value, long); } a SEC(\".maps\");",
+                "__u64 k = 0; bpf_map_lookup_elem(&a, &k);"), "map a", "key size 8", "__type(key, __u32)");
+        assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_LPM_TRIE); __uint(max_entries, 8); __type(key, __u64); __type(value, long); } t SEC(\".maps\");",
+                "__u64 k = 0; bpf_map_lookup_elem(&t, &k);"), "map t", "without BPF_F_NO_PREALLOC", "BPF_F_NO_PREALLOC");
+    }
+
+    @Test
+    void unusedMapAndUncalledGlobalFunctionAreWarnings() throws Exception {
+        List<Problem> problems = problems(HEADERS + """
+                struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64); } unused SEC(".maps");
+                __attribute__((noinline)) int forgotten(int x) { return x + 1; }
+                """ + program("xdp", "") + GPL);
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.stream().allMatch(p -> p.severity() == Problem.Severity.WARNING), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.subject().equals("map unused") && p.message().contains("not used")),
+                problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.subject().equals("function forgotten")
+                && p.message().contains("without a SEC() annotation")), problems.toString());
+    }
+
+    @Test
+    void suggestionsAndDistances() {
+        assertEquals(1, EditDistance.between("syscall", "syscalls"));
+        assertEquals(0, EditDistance.between("", ""));
+        assertEquals(3, EditDistance.between("kitten", "sitting"));
+        assertEquals(1, EditDistance.between("xpd", "xdp"));
+        assertEquals("xdp", SectionDefinitions.suggest("xpd").orElseThrow());
+        assertEquals("syscalls", TracepointCategories.nearMiss("syscall").orElseThrow());
+        assertTrue(TracepointCategories.nearMiss("sched").isEmpty());
+        assertTrue(TracepointCategories.nearMiss("my_module").isEmpty());
+        assertEquals("kretprobe/x", SectionDefinitions.suggest("kretprob/x").orElseThrow());
+        assertEquals("uprobe.s", SectionDefinitions.suggest("uprobe.z").orElseThrow());
+        assertTrue(SectionDefinitions.suggest("zzzzzzzz").isEmpty());
+    }
+}

@@ -1,0 +1,106 @@
+package dev.bpfj.toolchain.vmlinux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bpfj.toolchain.clang.BuildLog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bpf:compile hook: generated once per BTF content, regenerated when the BTF changes. */
+class KernelBtfHeaderProviderTest {
+
+    @TempDir
+    Path dir;
+
+    private static byte[] btf(String structName) {
+        TinyBtf btf = new TinyBtf();
+        int i32 = btf.intType("int", 4, true);
+        btf.struct(structName, 4, "x", i32, 0);
+        return btf.build();
+    }
+
+    private static final class Recording implements BuildLog {
+        final List<String> lines = new ArrayList<>();
+
+        @Override
+        public void debug(String message) {
+            lines.add("debug " + message);
+        }
+
+        @Override
+        public void info(String message) {
+            lines.add("info " + message);
+        }
+
+        @Override
+        public void warn(String message) {
+            lines.add("warn " + message);
+        }
+
+        @Override
+        public void error(String message) {
+            lines.add("error " + message);
+        }
+    }
+
+    @Test
+    void generatesOncePerBtfContent() throws Exception {
+        Path btfFile = dir.resolve("kernel.btf");
+        Files.write(btfFile, btf("first"));
+        Path include = dir.resolve("include");
+        KernelBtfHeaderProvider provider = KernelBtfHeaderProvider.of(btfFile);
+
+        Recording log = new Recording();
+        assertTrue(provider.provide(include, log));
+        Path header = include.resolve("vmlinux.h");
+        String first = Files.readString(header);
+        assertTrue(first.contains("struct first {"), first);
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("info Generated")), log.lines.toString());
+
+        FileTime old = FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(header, old);
+        Recording again = new Recording();
+        assertTrue(provider.provide(include, again));
+        assertEquals(old, Files.getLastModifiedTime(header), "an unchanged BTF must not rewrite the header");
+        assertFalse(again.lines.stream().anyMatch(l -> l.startsWith("info Generated")), again.lines.toString());
+
+        Files.write(btfFile, btf("second"));
+        assertTrue(provider.provide(include, new Recording()));
+        String second = Files.readString(header);
+        assertTrue(second.contains("struct second {") && !second.contains("struct first {"), second);
+        assertNotEquals(old, Files.getLastModifiedTime(header));
+    }
+
+    @Test
+    void missingBtfOffersNothingAndSaysWhy() throws Exception {
+        Recording log = new Recording();
+        Path missing = dir.resolve("no-such.btf");
+        assertFalse(KernelBtfHeaderProvider.of(missing).provide(dir.resolve("include"), log));
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("warn") && l.contains(missing.toString())),
+                log.lines.toString());
+        assertFalse(Files.exists(dir.resolve("include/vmlinux.h")));
+    }
+
+    @Test
+    void generatorWritesRequestedPathAndKeepsItWhenCurrent() throws Exception {
+        Path btfFile = dir.resolve("kernel.btf");
+        Files.write(btfFile, btf("only"));
+        Path output = dir.resolve("src/main/bpf/vmlinux.h");
+        VmlinuxRequest request = new VmlinuxRequest(btfFile, output, List.of("only"));
+        VmlinuxHeader header = new VmlinuxGenerator(BuildLog.silent()).generate(request);
+        assertEquals(header.text(), Files.readString(output));
+        assertTrue(header.text().contains("Only these types and what they need: only"), header.text());
+        FileTime old = FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(output, old);
+        new VmlinuxGenerator(BuildLog.silent()).generate(request);
+        assertEquals(old, Files.getLastModifiedTime(output));
+    }
+}
