@@ -173,6 +173,81 @@ public final class BpfMap implements AutoCloseable {
         return maxEntries;
     }
 
+    /**
+     * Sets the map's maximum number of entries before the object is loaded, overriding the value
+     * compiled into the object: for example to size a ring buffer ({@code max_entries} is then its
+     * size in bytes) to the expected load. libbpf rounds a ring buffer's size up to a power-of-two
+     * multiple of the page size; {@link #maxEntries()} reports the value that will be used.
+     *
+     * @throws IllegalArgumentException when {@code maxEntries} is not positive
+     * @throws IllegalStateException    once the object is loaded or closed, or for a standalone map
+     */
+    public void maxEntries(int maxEntries) {
+        if (maxEntries <= 0) {
+            throw new IllegalArgumentException("max_entries of map " + name + " must be positive, got " + maxEntries);
+        }
+        resize("max_entries", maxEntries, Libbpf::bpf_map__set_max_entries);
+    }
+
+    /**
+     * Sets the key size in bytes before the object is loaded (for maps whose C definition leaves
+     * it to user space). Not for the maps behind global sections.
+     *
+     * @throws IllegalArgumentException when {@code keySize} is not positive or the map holds a global section
+     * @throws IllegalStateException    once the object is loaded or closed, or for a standalone map
+     */
+    public void keySize(int keySize) {
+        if (keySize <= 0) {
+            throw new IllegalArgumentException("key_size of map " + name + " must be positive, got " + keySize);
+        }
+        requireNotGlobalSection("key_size");
+        resize("key_size", keySize, Libbpf::bpf_map__set_key_size);
+    }
+
+    /**
+     * Sets the value size in bytes before the object is loaded. Not for the maps behind global
+     * sections, whose size is the size of the C variables in them.
+     *
+     * @throws IllegalArgumentException when {@code valueSize} is not positive or the map holds a global section
+     * @throws IllegalStateException    once the object is loaded or closed, or for a standalone map
+     */
+    public void valueSize(int valueSize) {
+        if (valueSize <= 0) {
+            throw new IllegalArgumentException("value_size of map " + name + " must be positive, got " + valueSize);
+        }
+        requireNotGlobalSection("value_size");
+        resize("value_size", valueSize, Libbpf::bpf_map__set_value_size);
+    }
+
+    /** A libbpf {@code bpf_map__set_*} function. */
+    @FunctionalInterface
+    private interface SizeSetter {
+        int set(MemorySegment map, int value);
+    }
+
+    private void requireNotGlobalSection(String what) {
+        if (object != null && Libbpf.bpf_map__is_internal(handle)) {
+            throw new IllegalArgumentException("cannot set " + what + " of map " + name + " of object " + object.name()
+                    + ": it holds a global section, whose layout the compiled C code fixes");
+        }
+    }
+
+    private void resize(String what, int value, SizeSetter setter) {
+        if (object == null) {
+            throw new IllegalStateException("cannot set " + what + " of map " + name
+                    + ": it exists in the kernel already (a standalone map gets its sizes from BpfMap.create)");
+        }
+        // The object's monitor also guards load(), so the phase cannot change under the call.
+        synchronized (object) {
+            object.requirePhase(BpfObject.Phase.OPENED, "set " + what + " of map " + name + " of object " + object.name());
+            int rc = setter.set(handle, value);
+            if (rc < 0) {
+                throw new BpfException("set " + what + " of map", name + " of object " + object.name(), -rc, null);
+            }
+            describe();
+        }
+    }
+
     /** The {@code map_flags} the map was created with. */
     public int flags() {
         return flags;

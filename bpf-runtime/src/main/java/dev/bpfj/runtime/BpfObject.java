@@ -64,9 +64,14 @@ public final class BpfObject implements AutoCloseable {
     private final Cleaner.Cleanable cleanable;
     private volatile Phase phase = Phase.OPENED;
     private boolean loadFailed;
+    /** CO-RE relocations that need kernel BTF, counted from the ELF at open. */
+    private final int coreRelocations;
+    private final Path btfCustomPath;
 
-    private BpfObject(MemorySegment handle, Arena storage) {
+    private BpfObject(MemorySegment handle, Arena storage, int coreRelocations, Path btfCustomPath) {
         this.handle = handle;
+        this.coreRelocations = coreRelocations;
+        this.btfCustomPath = btfCustomPath;
         this.arena = Arena.ofShared();
         this.state = new State(handle, arena, storage);
         this.cleanable = CLEANER.register(this, state);
@@ -127,7 +132,7 @@ public final class BpfObject implements AutoCloseable {
                 }
                 log.log();
             }
-            return new BpfObject(handle, arena);
+            return new BpfObject(handle, arena, CoReRelocations.needingKernelBtf(elf), options.btfCustomPath());
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -165,10 +170,19 @@ public final class BpfObject implements AutoCloseable {
                 }
                 log.log();
             }
-            return new BpfObject(handle, arena);
+            return new BpfObject(handle, arena, coreRelocations(file), options.btfCustomPath());
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
+        }
+    }
+
+    private static int coreRelocations(Path file) {
+        try {
+            return CoReRelocations.needingKernelBtf(Files.readAllBytes(file));
+        } catch (java.io.IOException e) {
+            // libbpf could read it a moment ago; without the bytes the early check just does not apply.
+            return 0;
         }
     }
 
@@ -264,6 +278,11 @@ public final class BpfObject implements AutoCloseable {
         if (!Environment.privileged()) {
             throw new BpfException("load object", name, Errno.EPERM, Environment.PRIVILEGE_HINT);
         }
+        String btfProblem = coreProblem(coreRelocations, Environment.kernelBtf(), btfCustomPath);
+        if (btfProblem != null) {
+            // libbpf would fail deep inside relocation with a message that does not say what to do.
+            throw new BpfException("load object", name, Errno.ENOENT, btfProblem);
+        }
         try (LibbpfLog.Capture log = LibbpfLog.capture()) {
             int rc = Libbpf.bpf_object__load(handle);
             if (rc < 0) {
@@ -279,6 +298,26 @@ public final class BpfObject implements AutoCloseable {
         for (GlobalData data : globals.values()) {
             data.loaded(arena);
         }
+    }
+
+    /**
+     * Why an object with {@code relocations} CO-RE relocations cannot load here, or null when it
+     * can: CO-RE resolves field offsets against the kernel's BTF, from /sys/kernel/btf/vmlinux or
+     * from the file given as {@link OpenOptions#btfCustomPath()}.
+     */
+    static String coreProblem(int relocations, boolean kernelBtf, Path btfCustomPath) {
+        if (relocations == 0) {
+            return null;
+        }
+        if (btfCustomPath != null) {
+            return Files.isReadable(btfCustomPath) ? null
+                    : "the object has " + relocations + " CO-RE relocations and OpenOptions.btfCustomPath " + btfCustomPath
+                    + " is not a readable file; point it at the BTF of the running kernel";
+        }
+        return kernelBtf ? null
+                : "the object has " + relocations + " CO-RE relocations, which need the kernel's BTF, but "
+                + "/sys/kernel/btf/vmlinux does not exist (kernel built without CONFIG_DEBUG_INFO_BTF=y); pass "
+                + "OpenOptions.withBtfCustomPath(...) with a BTF file for this kernel, or compile the program without CO-RE";
     }
 
     private BpfException loadFailure(int errno, String log, String lastWarnings) {

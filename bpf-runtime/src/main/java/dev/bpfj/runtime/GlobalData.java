@@ -119,14 +119,40 @@ public final class GlobalData {
         return readable();
     }
 
+    /** The readable memory, after checking that {@code length} bytes at {@code offset} lie inside the section. */
+    private MemorySegment readable(long offset, long length) {
+        MemorySegment current = readable();
+        checkRange(current, offset, length);
+        return current;
+    }
+
+    /** The writable memory, after checking that {@code length} bytes at {@code offset} lie inside the section. */
+    private MemorySegment writableSegment(long offset, long length) {
+        MemorySegment current = writableSegment();
+        checkRange(current, offset, length);
+        return current;
+    }
+
+    private void checkRange(MemorySegment current, long offset, long length) {
+        long size = current.byteSize();
+        if (offset < 0 || length < 0 || offset > size - length) {
+            // Offsets come from generated skeletons or user code; FFM's own message would name neither the section nor the object.
+            String range = size >= length ? "valid offsets for this access are 0 to " + (size - length)
+                    : "too small for this access";
+            throw new IndexOutOfBoundsException("offset " + offset + " (" + length + " byte" + (length == 1 ? "" : "s")
+                    + ") is outside " + section + " of object " + object.name() + ", which is " + size + " bytes: "
+                    + range);
+        }
+    }
+
     /** Reads a byte at {@code offset}. */
     public byte getByte(long offset) {
-        return readable().get(ValueLayout.JAVA_BYTE, offset);
+        return readable(offset, 1).get(ValueLayout.JAVA_BYTE, offset);
     }
 
     /** Writes a byte at {@code offset}. */
     public void setByte(long offset, byte value) {
-        writableSegment().set(ValueLayout.JAVA_BYTE, offset, value);
+        writableSegment(offset, 1).set(ValueLayout.JAVA_BYTE, offset, value);
     }
 
     /** Reads a C {@code bool} (any non-zero byte is true). */
@@ -141,67 +167,67 @@ public final class GlobalData {
 
     /** Reads a 16-bit integer at {@code offset}. */
     public short getShort(long offset) {
-        return readable().get(ValueLayout.JAVA_SHORT_UNALIGNED, offset);
+        return readable(offset, 2).get(ValueLayout.JAVA_SHORT_UNALIGNED, offset);
     }
 
     /** Writes a 16-bit integer at {@code offset}. */
     public void setShort(long offset, short value) {
-        writableSegment().set(ValueLayout.JAVA_SHORT_UNALIGNED, offset, value);
+        writableSegment(offset, 2).set(ValueLayout.JAVA_SHORT_UNALIGNED, offset, value);
     }
 
     /** Reads a 32-bit integer at {@code offset}. */
     public int getInt(long offset) {
-        return readable().get(ValueLayout.JAVA_INT_UNALIGNED, offset);
+        return readable(offset, 4).get(ValueLayout.JAVA_INT_UNALIGNED, offset);
     }
 
     /** Writes a 32-bit integer at {@code offset}. */
     public void setInt(long offset, int value) {
-        writableSegment().set(ValueLayout.JAVA_INT_UNALIGNED, offset, value);
+        writableSegment(offset, 4).set(ValueLayout.JAVA_INT_UNALIGNED, offset, value);
     }
 
     /** Reads a 64-bit integer at {@code offset}. */
     public long getLong(long offset) {
-        return readable().get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
+        return readable(offset, 8).get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
     }
 
     /** Writes a 64-bit integer at {@code offset}. */
     public void setLong(long offset, long value) {
-        writableSegment().set(ValueLayout.JAVA_LONG_UNALIGNED, offset, value);
+        writableSegment(offset, 8).set(ValueLayout.JAVA_LONG_UNALIGNED, offset, value);
     }
 
     /** Reads a {@code float} at {@code offset}. */
     public float getFloat(long offset) {
-        return readable().get(ValueLayout.JAVA_FLOAT_UNALIGNED, offset);
+        return readable(offset, 4).get(ValueLayout.JAVA_FLOAT_UNALIGNED, offset);
     }
 
     /** Writes a {@code float} at {@code offset}. */
     public void setFloat(long offset, float value) {
-        writableSegment().set(ValueLayout.JAVA_FLOAT_UNALIGNED, offset, value);
+        writableSegment(offset, 4).set(ValueLayout.JAVA_FLOAT_UNALIGNED, offset, value);
     }
 
     /** Reads a {@code double} at {@code offset}. */
     public double getDouble(long offset) {
-        return readable().get(ValueLayout.JAVA_DOUBLE_UNALIGNED, offset);
+        return readable(offset, 8).get(ValueLayout.JAVA_DOUBLE_UNALIGNED, offset);
     }
 
     /** Writes a {@code double} at {@code offset}. */
     public void setDouble(long offset, double value) {
-        writableSegment().set(ValueLayout.JAVA_DOUBLE_UNALIGNED, offset, value);
+        writableSegment(offset, 8).set(ValueLayout.JAVA_DOUBLE_UNALIGNED, offset, value);
     }
 
     /** Copies {@code target.length} bytes starting at {@code offset} into {@code target}. */
     public void getBytes(long offset, byte[] target) {
-        MemorySegment.copy(readable(), ValueLayout.JAVA_BYTE, offset, target, 0, target.length);
+        MemorySegment.copy(readable(offset, target.length), ValueLayout.JAVA_BYTE, offset, target, 0, target.length);
     }
 
     /** Copies {@code source} into the section at {@code offset}. */
     public void setBytes(long offset, byte[] source) {
-        MemorySegment.copy(source, 0, writableSegment(), ValueLayout.JAVA_BYTE, offset, source.length);
+        MemorySegment.copy(source, 0, writableSegment(offset, source.length), ValueLayout.JAVA_BYTE, offset, source.length);
     }
 
     /** Reads a NUL-terminated UTF-8 string from a {@code char[maxBytes]} at {@code offset}. */
     public String getString(long offset, int maxBytes) {
-        MemorySegment field = readable().asSlice(offset, maxBytes);
+        MemorySegment field = readable(offset, maxBytes).asSlice(offset, maxBytes);
         long length = 0;
         while (length < maxBytes && field.get(ValueLayout.JAVA_BYTE, length) != 0) {
             length++;
@@ -216,7 +242,7 @@ public final class GlobalData {
             throw new IllegalArgumentException("string for " + section + " of " + object.name() + " at offset " + offset
                     + " is " + bytes.length + " bytes but the field holds " + (maxBytes - 1) + " plus the NUL");
         }
-        MemorySegment field = writableSegment().asSlice(offset, maxBytes);
+        MemorySegment field = writableSegment(offset, maxBytes).asSlice(offset, maxBytes);
         field.fill((byte) 0);
         MemorySegment.copy(bytes, 0, field, ValueLayout.JAVA_BYTE, 0, bytes.length);
     }

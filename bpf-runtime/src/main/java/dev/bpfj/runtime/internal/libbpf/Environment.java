@@ -68,14 +68,48 @@ public final class Environment {
     /** True on kernels older than 5.11, which account BPF memory against RLIMIT_MEMLOCK. */
     public static boolean memlockAccounted() {
         try {
-            String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+            return releaseBefore511(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * True when the kernel release string (as {@code uname -r} prints it, like {@code 5.10.0-21-amd64})
+     * is older than 5.11; false when it cannot be parsed.
+     */
+    public static boolean releaseBefore511(String release) {
+        try {
             String[] parts = release.split("[.-]");
             int major = Integer.parseInt(parts[0]);
             int minor = Integer.parseInt(parts[1]);
             return major < 5 || (major == 5 && minor < 11);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** {@link #MEMLOCK_HINT} with the process's current soft limit, when /proc/self/limits tells it. */
+    public static String memlockHint() {
+        try {
+            String limit = memlockLimit(Files.readAllLines(Path.of("/proc/self/limits")));
+            return limit == null ? MEMLOCK_HINT : MEMLOCK_HINT + "; the current limit is " + limit;
+        } catch (IOException e) {
+            return MEMLOCK_HINT;
+        }
+    }
+
+    /** The soft "Max locked memory" limit from the lines of /proc/self/limits ("65536 bytes", "unlimited"), or null. */
+    public static String memlockLimit(List<String> limits) {
+        for (String line : limits) {
+            if (line.startsWith("Max locked memory")) {
+                String[] fields = line.substring("Max locked memory".length()).trim().split("\\s+");
+                if (fields.length >= 3) {
+                    return fields[0].equals("unlimited") ? "unlimited" : fields[0] + " " + fields[2];
+                }
+            }
+        }
+        return null;
     }
 
     /** A hint for a failure with {@code errno}, from the environment, or null. */
@@ -85,7 +119,7 @@ public final class Environment {
                 return PRIVILEGE_HINT;
             }
             if (memlockAccounted()) {
-                return MEMLOCK_HINT;
+                return memlockHint();
             }
         }
         return null;

@@ -355,6 +355,45 @@ public final class Libbpf {
         }
     }
 
+    private static final class bpf_map__set_max_entries {
+        static final MethodHandle HANDLE = Native.libbpf("bpf_map__set_max_entries", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), NONE);
+    }
+
+    /** Calls libbpf's {@code bpf_map__set_max_entries}; only before load (libbpf returns -EBUSY after). */
+    public static int bpf_map__set_max_entries(MemorySegment map, int maxEntries) {
+        try {
+            return (int) bpf_map__set_max_entries.HANDLE.invokeExact(map, maxEntries);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private static final class bpf_map__set_key_size {
+        static final MethodHandle HANDLE = Native.libbpf("bpf_map__set_key_size", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), NONE);
+    }
+
+    /** Calls libbpf's {@code bpf_map__set_key_size}; only before load (libbpf returns -EBUSY after). */
+    public static int bpf_map__set_key_size(MemorySegment map, int size) {
+        try {
+            return (int) bpf_map__set_key_size.HANDLE.invokeExact(map, size);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private static final class bpf_map__set_value_size {
+        static final MethodHandle HANDLE = Native.libbpf("bpf_map__set_value_size", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), NONE);
+    }
+
+    /** Calls libbpf's {@code bpf_map__set_value_size}; only before load (libbpf returns -EBUSY after). */
+    public static int bpf_map__set_value_size(MemorySegment map, int size) {
+        try {
+            return (int) bpf_map__set_value_size.HANDLE.invokeExact(map, size);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
     private static final class bpf_map__map_flags {
         static final MethodHandle HANDLE = Native.libbpf("bpf_map__map_flags", FunctionDescriptor.of(JAVA_INT, ADDRESS), NONE);
     }
