@@ -39,7 +39,11 @@ public final class Btf {
     private final String fileName;
     private final ByteOrder byteOrder;
     private final List<BtfType> types;
-    private final Map<String, List<BtfType>> byName;
+    /**
+     * Built on first use: writing a whole vmlinux.h never looks types up by name, and building
+     * the map for 126k kernel types is a good part of a cold parse.
+     */
+    private volatile Map<String, List<BtfType>> byName;
     private final long[] sizes;
     private final int[] aligns;
     private final byte[] strings;
@@ -52,14 +56,23 @@ public final class Btf {
         this.sizes = sizes;
         this.aligns = aligns;
         this.strings = strings;
-        Map<String, List<BtfType>> names = new HashMap<>();
-        for (BtfType type : types) {
-            if (!type.name().isEmpty() && type.id() != 0) {
-                names.computeIfAbsent(type.name(), k -> new ArrayList<>(1)).add(type);
+    }
+
+    private Map<String, List<BtfType>> byName() {
+        Map<String, List<BtfType>> names = byName;
+        if (names == null) {
+            // Racing threads build equal maps; whichever is published last wins, harmlessly.
+            Map<String, List<BtfType>> building = new HashMap<>(types.size() * 2);
+            for (BtfType type : types) {
+                if (!type.name().isEmpty() && type.id() != 0) {
+                    building.computeIfAbsent(type.name(), k -> new ArrayList<>(1)).add(type);
+                }
             }
+            building.replaceAll((k, v) -> List.copyOf(v));
+            names = Collections.unmodifiableMap(building);
+            byName = names;
         }
-        names.replaceAll((k, v) -> List.copyOf(v));
-        this.byName = names;
+        return names;
     }
 
     /**
@@ -147,7 +160,7 @@ public final class Btf {
      * @return the types, empty when none has this name
      */
     public List<BtfType> typesNamed(String name) {
-        return byName.getOrDefault(name, List.of());
+        return byName().getOrDefault(name, List.of());
     }
 
     /**
@@ -342,7 +355,16 @@ public final class Btf {
         private long[] sizes;
         private int[] aligns;
         /** Structs without the kind flag, whose bitfields are encoded in their INT member types. */
-        private final Map<Integer, Boolean> legacyBitfieldStructs = new HashMap<>();
+        private int[] legacyBitfieldStructs = new int[64];
+        private int legacyBitfieldStructCount;
+        /** The largest type id any type refers to, so that one comparison checks most references. */
+        private long largestReference;
+        /**
+         * Names by string offset: the string section stores each string once, and kernel BTF
+         * names the same member ({@code next}, {@code flags}...) hundreds of thousands of times,
+         * so decoding each offset once saves most of the string work and memory of a parse.
+         */
+        private NameCache nameCache;
         private byte[] state;
 
         Parser(BtfReader in) {
@@ -390,6 +412,7 @@ public final class Btf {
                 throw in.fail(12, "the BTF type section length " + typeLen + " is not a multiple of 4");
             }
             types.add(BtfVoid.INSTANCE);
+            nameCache = new NameCache(typeLen);
             long at = typeStart;
             while (at < typeEnd) {
                 at = readType(at, typeEnd);
@@ -411,7 +434,17 @@ public final class Btf {
                 throw in.fail(referencedAt, "name offset " + nameOff + " is outside the BTF string section ("
                         + (stringEnd - stringStart) + " bytes)");
             }
-            return in.cString(stringStart + nameOff, stringEnd, "the name at string offset " + nameOff);
+            String cached = nameCache.get((int) nameOff);
+            if (cached == null) {
+                cached = in.cString(stringStart + nameOff, stringEnd);
+                if (cached == null) {
+                    // The message is built only here: concatenating it for every name costs a cold parse dearly.
+                    throw in.fail(stringStart + nameOff, "the name at string offset " + nameOff
+                            + " is not NUL-terminated within its string table");
+                }
+                nameCache.put((int) nameOff, cached);
+            }
+            return cached;
         }
 
         private long readType(long at, long end) throws BpfFormatException {
@@ -473,8 +506,12 @@ public final class Btf {
                         int bitfieldSize = kindFlag ? (int) (offset >>> 24) : 0;
                         members.add(new BtfMember(memberName, memberType, bitOffset, bitfieldSize));
                     }
-                    if (!kindFlag) {
-                        legacyBitfieldStructs.put(id, Boolean.TRUE);
+                    if (!kindFlag && vlen > 0) {
+                        if (legacyBitfieldStructCount == legacyBitfieldStructs.length) {
+                            legacyBitfieldStructs = java.util.Arrays.copyOf(legacyBitfieldStructs,
+                                    legacyBitfieldStructCount * 2);
+                        }
+                        legacyBitfieldStructs[legacyBitfieldStructCount++] = id;
                     }
                     yield new BtfStruct(id, name, sizeField(sizeOrType, at), members, kind == BtfKind.UNION);
                 }
@@ -556,6 +593,9 @@ public final class Btf {
             if (raw > Integer.MAX_VALUE) {
                 throw in.fail(at, "type id " + raw + " is out of range");
             }
+            if (raw > largestReference) {
+                largestReference = raw;
+            }
             return (int) raw;
         }
 
@@ -576,6 +616,17 @@ public final class Btf {
         /** Every referenced id must exist, and references must have the right kind where it matters. */
         private void checkReferences() throws BpfFormatException {
             int count = types.size();
+            if (largestReference < count) {
+                // Every id is in range (the usual case): only functions' prototypes remain to check.
+                for (int id = 1; id < count; id++) {
+                    if (types.get(id) instanceof BtfFunc f && !(types.get(f.protoId()) instanceof BtfFuncProto)) {
+                        throw in.fail(typeOffsets[id], "BTF function " + id + " '" + f.name() + "' refers to type "
+                                + f.protoId() + ", which is not a function prototype");
+                    }
+                }
+                return;
+            }
+            // Some reference dangles: walk every type in id order so that the first problem is reported.
             for (int id = 1; id < count; id++) {
                 BtfType type = types.get(id);
                 long at = typeOffsets[id];
@@ -650,25 +701,29 @@ public final class Btf {
          * INT member type whose bit count is smaller than its storage; fold that into the member.
          */
         private void normaliseLegacyBitfields() {
-            for (int id = 1; id < types.size(); id++) {
-                if (!(types.get(id) instanceof BtfStruct s) || !legacyBitfieldStructs.containsKey(id)) {
-                    continue;
-                }
-                List<BtfMember> members = new ArrayList<>(s.members().size());
-                boolean changed = false;
-                for (BtfMember m : s.members()) {
+            // Most structs without the kind flag (all of them in kernel BTF) have no bitfield, so
+            // nothing is allocated until a member proves to be one.
+            for (int n = 0; n < legacyBitfieldStructCount; n++) {
+                int id = legacyBitfieldStructs[n];
+                BtfStruct s = (BtfStruct) types.get(id);
+                List<BtfMember> original = s.members();
+                List<BtfMember> members = null;
+                for (int index = 0; index < original.size(); index++) {
+                    BtfMember m = original.get(index);
                     BtfType memberType = types.get(m.typeId());
                     while (memberType instanceof BtfType.Alias a) {
                         memberType = types.get(a.typeId());
                     }
                     if (memberType instanceof BtfInt i && (i.offset() != 0 || i.bits() != 8 * i.size())) {
+                        if (members == null) {
+                            members = new ArrayList<>(original.subList(0, index));
+                        }
                         members.add(new BtfMember(m.name(), m.typeId(), m.bitOffset() + i.offset(), i.bits()));
-                        changed = true;
-                    } else {
+                    } else if (members != null) {
                         members.add(m);
                     }
                 }
-                if (changed) {
+                if (members != null) {
                     types.set(id, new BtfStruct(id, s.name(), s.size(), members, s.isUnion()));
                 }
             }
@@ -773,6 +828,65 @@ public final class Btf {
                 return 1;
             }
             return max;
+        }
+    }
+
+    /** An open-addressing map from string offsets to decoded names, without boxing. */
+    private static final class NameCache {
+        private int[] keys;
+        private String[] values;
+        private int size;
+
+        NameCache(long typeSectionLength) {
+            // Roughly one distinct name per 40 bytes of types in kernel BTF; grows if needed.
+            int capacity = Integer.highestOneBit((int) Math.min(1 << 20, Math.max(64, typeSectionLength / 20))) * 2;
+            keys = new int[capacity];
+            values = new String[capacity];
+        }
+
+        String get(int offset) {
+            int mask = keys.length - 1;
+            for (int slot = mix(offset) & mask; ; slot = (slot + 1) & mask) {
+                int key = keys[slot];
+                if (key == offset) {
+                    return values[slot];
+                }
+                if (key == 0) {
+                    return null;
+                }
+            }
+        }
+
+        /** Offset 0 (the empty name) is never stored, so 0 marks a free slot. */
+        void put(int offset, String value) {
+            if (2 * (size + 1) > keys.length) {
+                grow();
+            }
+            int mask = keys.length - 1;
+            int slot = mix(offset) & mask;
+            while (keys[slot] != 0) {
+                slot = (slot + 1) & mask;
+            }
+            keys[slot] = offset;
+            values[slot] = value;
+            size++;
+        }
+
+        private void grow() {
+            int[] oldKeys = keys;
+            String[] oldValues = values;
+            keys = new int[oldKeys.length * 2];
+            values = new String[oldKeys.length * 2];
+            size = 0;
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldKeys[i] != 0) {
+                    put(oldKeys[i], oldValues[i]);
+                }
+            }
+        }
+
+        private static int mix(int offset) {
+            return offset * 0x9E3779B9 >>> 7;
         }
     }
 }

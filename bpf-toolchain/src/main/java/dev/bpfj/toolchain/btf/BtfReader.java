@@ -60,14 +60,39 @@ final class BtfReader {
         if (at < 0 || at >= end || end > length) {
             throw fail(at, what + " starts outside its string table");
         }
+        String string = cString(at, end);
+        if (string == null) {
+            throw fail(at, what + " is not NUL-terminated within its string table");
+        }
+        return string;
+    }
+
+    /**
+     * Reads a NUL-terminated UTF-8 string starting inside {@code [0, end)}, the caller having
+     * checked that range.
+     *
+     * @return the string, or null when no NUL comes before {@code end}
+     */
+    String cString(long at, long end) {
         int from = start + (int) at;
         int to = start + (int) end;
         for (int i = from; i < to; i++) {
             if (bytes[i] == 0) {
-                return new String(bytes, from, i - from, StandardCharsets.UTF_8);
+                // Kernel names are ASCII, which ISO-8859-1 decodes identically without validation.
+                return ascii(from, i) ? new String(bytes, from, i - from, StandardCharsets.ISO_8859_1)
+                        : new String(bytes, from, i - from, StandardCharsets.UTF_8);
             }
         }
-        throw fail(at, what + " is not NUL-terminated within its string table");
+        return null;
+    }
+
+    private boolean ascii(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     BpfFormatException fail(long at, String problem) {

@@ -184,7 +184,7 @@ final class HeaderEmitter {
         for (BtfType type : types) {
             if ((type.kind() == BtfKind.ENUM || type.kind() == BtfKind.ENUM64) && type.name().isEmpty()
                     && !anonymousEnumWritten[type.id()]) {
-                writeTopLevel(enumSpecifier((BtfEnum) type, 0) + ";");
+                writeEnumDefinition((BtfEnum) type);
                 anonymousEnumWritten[type.id()] = true;
             }
         }
@@ -247,7 +247,7 @@ final class HeaderEmitter {
             case ENUM64:
                 if (!type.name().isEmpty() && state[id] != DONE) {
                     state[id] = DONE;
-                    writeTopLevel(enumSpecifier((BtfEnum) type, 0) + ";");
+                    writeEnumDefinition((BtfEnum) type);
                 }
                 break;
             case TYPEDEF:
@@ -312,7 +312,18 @@ final class HeaderEmitter {
 
     private void writeTypedef(BtfTypedef typedef) {
         state[typedef.id()] = DONE;
-        writeTopLevel("typedef " + declaration(typedef.typeId(), names[typedef.id()], 0) + ";");
+        // Written straight into the output: building each definition as a String first copies
+        // the whole header once more, which a cold JVM feels.
+        out.append("typedef ");
+        appendFullDeclaration(out, typedef.typeId(), names[typedef.id()], 0);
+        out.append(";\n\n");
+        definitions++;
+    }
+
+    private void writeEnumDefinition(BtfEnum type) {
+        appendEnumSpecifier(out, type, 0);
+        out.append(";\n\n");
+        definitions++;
     }
 
     private void declareTag(int id) {
@@ -435,9 +446,9 @@ final class HeaderEmitter {
     /**
      * Spells a declaration of {@code declarator} with type {@code id}, building the C declarator
      * inside out: pointers prefix it, arrays and parameter lists suffix it, and a pointer to an
-     * array or function needs parentheses.
+     * array or function needs parentheses. The declaration is appended to {@code text}.
      */
-    private String declaration(int id, String declarator, int indent) {
+    private void appendFullDeclaration(StringBuilder text, int id, String declarator, int indent) {
         String inner = declarator;
         StringBuilder qualifiers = null;
         int current = id;
@@ -493,7 +504,6 @@ final class HeaderEmitter {
                     continue;
                 }
                 default: {
-                    StringBuilder text = new StringBuilder();
                     if (qualifiers != null) {
                         text.append(qualifiers);
                     }
@@ -501,7 +511,7 @@ final class HeaderEmitter {
                     if (!inner.isEmpty()) {
                         text.append(' ').append(inner);
                     }
-                    return text.toString();
+                    return;
                 }
             }
         }
@@ -528,7 +538,7 @@ final class HeaderEmitter {
             }
             return;
         }
-        text.append(declaration(id, declarator, indent));
+        appendFullDeclaration(text, id, declarator, indent);
     }
 
     private static boolean isPlainSpecifier(BtfType type) {
@@ -563,7 +573,7 @@ final class HeaderEmitter {
             if (i == params.size() - 1 && param.typeId() == 0) {
                 text.append("...");
             } else {
-                text.append(declaration(param.typeId(), "", indent));
+                appendFullDeclaration(text, param.typeId(), "", indent);
             }
         }
         return text.append(')').toString();
@@ -597,7 +607,7 @@ final class HeaderEmitter {
                     text.append("enum ").append(names[type.id()]);
                 } else if (!anonymousEnumWritten[type.id()]) {
                     anonymousEnumWritten[type.id()] = true;
-                    text.append(enumSpecifier((BtfEnum) type, indent));
+                    appendEnumSpecifier(text, (BtfEnum) type, indent);
                 } else {
                     BtfEnum anonymous = (BtfEnum) type;
                     text.append(intOfSize(anonymous.size(), anonymous.signed()));
@@ -754,8 +764,7 @@ final class HeaderEmitter {
 
     // ---------------------------------------------------------------- enums
 
-    private String enumSpecifier(BtfEnum type, int indent) {
-        StringBuilder text = new StringBuilder(32 + type.values().size() * 24);
+    private void appendEnumSpecifier(StringBuilder text, BtfEnum type, int indent) {
         text.append("enum ");
         String attribute = enumAttribute(type);
         if (attribute != null) {
@@ -776,7 +785,6 @@ final class HeaderEmitter {
         }
         tabs(text, indent);
         text.append('}');
-        return text.toString();
     }
 
     private static void appendEnumValue(StringBuilder text, BtfEnum type, long value) {
