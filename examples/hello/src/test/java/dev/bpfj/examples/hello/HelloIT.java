@@ -31,7 +31,7 @@ class HelloIT {
         Path file = Files.writeString(dir.resolve("opened"), "x");
         Process child = new ProcessBuilder("sh", "-c", "read go; exec 3<'" + file + "'; echo done")
                 .redirectErrorStream(true).start();
-        String jar = System.getProperty("hello.jar", "target/hello.jar");
+        String jar = System.getProperty("example.jar", "target/hello.jar");
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process hello = new ProcessBuilder(java, "-jar", jar, "-p", Long.toString(child.pid()), "-c", "1")
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();

@@ -368,7 +368,7 @@ class OpensnoopIT {
     // ------------------------------------------------------------------ helpers
 
     private static String jarPath() {
-        return System.getProperty("opensnoop.jar", "target/opensnoop.jar");
+        return System.getProperty("example.jar", "target/opensnoop.jar");
     }
 
     private Process startOpensnoop(List<String> args) throws IOException, InterruptedException {
