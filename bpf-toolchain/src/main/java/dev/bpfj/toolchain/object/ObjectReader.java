@@ -4,6 +4,7 @@ import dev.bpfj.toolchain.BpfFormatException;
 import dev.bpfj.toolchain.btf.Btf;
 import dev.bpfj.toolchain.btf.BtfArray;
 import dev.bpfj.toolchain.btf.BtfDatasec;
+import dev.bpfj.toolchain.btf.BtfEnum;
 import dev.bpfj.toolchain.btf.BtfExt;
 import dev.bpfj.toolchain.btf.BtfFuncInfo;
 import dev.bpfj.toolchain.btf.BtfFuncProto;
@@ -361,13 +362,22 @@ final class ObjectReader {
                 pinning, numaNode, mapExtra, Optional.ofNullable(inner), initialValues, varId, struct.id(), present);
     }
 
-    /** {@code __uint(name, N)} is written as {@code int (*name)[N]}: the value is the array's length. */
+    /**
+     * {@code __uint(name, N)} is written as {@code int (*name)[N]}: the value is the array's length.
+     * Newer libbpf headers write 64-bit attributes ({@code __ulong(map_extra, N)}, used by arena
+     * maps) as a member whose type is an anonymous enum with the single enumerator {@code N}.
+     */
     private long uintAttribute(String map, BtfMember member, long at) throws BpfFormatException {
-        if (btf.resolve(member.typeId()) instanceof BtfPtr ptr && btf.resolve(ptr.typeId()) instanceof BtfArray array) {
+        BtfType type = btf.resolve(member.typeId());
+        if (type instanceof BtfPtr ptr && btf.resolve(ptr.typeId()) instanceof BtfArray array) {
             return array.count();
         }
+        if (type instanceof BtfEnum e && e.values().size() == 1) {
+            return e.values().get(0).value();
+        }
         throw error(MAPS_SECTION, at, "map " + map + ": attribute " + member.name()
-                + " is not written as __uint(" + member.name() + ", value) (its type is "
+                + " is not written as __uint(" + member.name() + ", value) or __ulong(" + member.name()
+                + ", value) (its type is "
                 + btf.describe(member.typeId()) + ")");
     }
 

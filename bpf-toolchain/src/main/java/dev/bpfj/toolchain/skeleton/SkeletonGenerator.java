@@ -9,6 +9,8 @@ import dev.bpfj.toolchain.btf.BtfParam;
 import dev.bpfj.toolchain.btf.BtfPtr;
 import dev.bpfj.toolchain.btf.BtfStruct;
 import dev.bpfj.toolchain.btf.BtfType;
+import dev.bpfj.toolchain.btf.BtfVar;
+import dev.bpfj.toolchain.btf.BtfVarSecinfo;
 import dev.bpfj.toolchain.clang.BpfBuildException;
 import dev.bpfj.toolchain.object.BpfObjectSpec;
 import dev.bpfj.toolchain.object.GlobalSection;
@@ -62,8 +64,14 @@ public final class SkeletonGenerator {
     private record MapPart(MapSpec spec, String accessor, String className, Shape key, Shape value) {
     }
 
-    private record InternalMap(String section, String accessor) {
+    /**
+     * A map libbpf creates itself: a global section's ({@code kind} GLOBAL), the {@code .kconfig}
+     * externs' (KCONFIG) or a struct_ops variable's (STRUCT_OPS, {@code section} is the variable).
+     */
+    private record InternalMap(String section, String accessor, InternalKind kind) {
     }
+
+    private enum InternalKind { GLOBAL, KCONFIG, STRUCT_OPS }
 
     private record ProgPart(ProgramSpec spec, String accessor) {
     }
@@ -216,7 +224,28 @@ public final class SkeletonGenerator {
         JavaNames.Scope accessors = new JavaNames.Scope(taken);
         List<InternalMap> out = new ArrayList<>();
         for (GlobalSection section : sorted(spec.globalSections(), GlobalSection::name)) {
-            out.add(new InternalMap(section.name(), accessors.claim(JavaNames.lowerCamel(section.name().substring(1)))));
+            out.add(new InternalMap(section.name(), accessors.claim(JavaNames.lowerCamel(section.name().substring(1))),
+                    InternalKind.GLOBAL));
+        }
+        // libbpf (and bpftool's skeleton) also has a map for the __kconfig externs and one per
+        // struct_ops variable; they are not in .maps, so the reader does not list them as maps.
+        if (spec.externs().stream().anyMatch(v -> v.section().equals(".kconfig"))) {
+            out.add(new InternalMap(".kconfig", accessors.claim("kconfig"), InternalKind.KCONFIG));
+        }
+        Optional<Btf> btf = spec.btf();
+        List<String> structOps = new ArrayList<>();
+        for (String name : List.of(".struct_ops", ".struct_ops.link")) {
+            btf.flatMap(b -> b.datasec(name)).ifPresent(sec -> {
+                for (BtfVarSecinfo info : sec.vars()) {
+                    if (btf.get().type(info.typeId()) instanceof BtfVar v && !v.name().isEmpty()) {
+                        structOps.add(v.name());
+                    }
+                }
+            });
+        }
+        structOps.sort(null);
+        for (String name : structOps) {
+            out.add(new InternalMap(name, accessors.claim(JavaNames.lowerCamel(name)), InternalKind.STRUCT_OPS));
         }
         return out;
     }
@@ -236,7 +265,9 @@ public final class SkeletonGenerator {
             String base = section.name().substring(1);
             String cls = classes.claim(JavaNames.upperCamel(base));
             String accessor = accessors.claim(JavaNames.lowerCamel(base));
-            JavaNames.Scope names = new JavaNames.Scope(Set.of("globalData"));
+            Set<String> taken = new HashSet<>(StructEmitter.HELPERS);
+            taken.add("globalData");
+            JavaNames.Scope names = new JavaNames.Scope(taken);
             List<Var> vars = new ArrayList<>();
             for (GlobalVariable v : visible) {
                 Shape shape = v.btfTypeId() == 0 ? new Shape.Raw(v.size(), "the variable has no BTF type")
@@ -706,11 +737,35 @@ public final class SkeletonGenerator {
         }
         for (InternalMap m : internal) {
             out.line("");
-            out.javadoc("The internal map behind " + SourceBuilder.code(m.section()) + "; its variables are easier to",
-                    "use through the section accessors of the skeleton.", "", "@return the map");
-            out.open("public BpfMap " + m.accessor() + "()");
-            out.line("return object.globalData(" + SourceBuilder.literal(m.section()) + ").map();");
-            out.close();
+            switch (m.kind()) {
+                case GLOBAL -> {
+                    out.javadoc("The internal map behind " + SourceBuilder.code(m.section())
+                            + "; its variables are easier to", "use through the section accessors of the skeleton.", "",
+                            "@return the map");
+                    out.open("public BpfMap " + m.accessor() + "()");
+                    out.line("return object.globalData(" + SourceBuilder.literal(m.section()) + ").map();");
+                    out.close();
+                }
+                case KCONFIG -> {
+                    out.javadoc("The internal map holding the {@code __kconfig} externs; libbpf fills it in at load.", "",
+                            "@return the map");
+                    out.open("public BpfMap " + m.accessor() + "()");
+                    out.open("for (BpfMap map : object.maps())");
+                    out.open("if (map.name().endsWith(\".kconfig\"))");
+                    out.line("return map;");
+                    out.close();
+                    out.close();
+                    out.line("throw new IllegalStateException(\"libbpf created no .kconfig map for \" + OBJECT_RESOURCE);");
+                    out.close();
+                }
+                case STRUCT_OPS -> {
+                    out.javadoc("The struct_ops map libbpf creates for the variable " + SourceBuilder.code(m.section())
+                            + ".", "", "@return the map");
+                    out.open("public BpfMap " + m.accessor() + "()");
+                    out.line("return object.map(" + SourceBuilder.literal(m.section()) + ");");
+                    out.close();
+                }
+            }
         }
         for (MapPart m : maps) {
             mapClass(out, m);

@@ -22,8 +22,22 @@ import java.util.Set;
 final class StructEmitter {
 
     /** Names a view and its snapshot use for themselves; C members with these names get a suffix. */
-    static final Set<String> RESERVED = Set.of("wrap", "segment", "offset", "snapshot", "allocate", "write", "read",
-            "target", "view", "value", "source", "bytes", "base");
+    /**
+     * The private static helpers every skeleton class declares. A nested class's member of the same
+     * name would hide them from the generated code in that class (javac then finds no applicable
+     * method), so fields and variables with these names get the {@code _} suffix.
+     */
+    static final Set<String> HELPERS = Set.of("readString", "readChars", "readBytes", "writeBytes", "writeString",
+            "getBits", "setBits", "expectSize");
+
+    static final Set<String> RESERVED = union(Set.of("wrap", "segment", "offset", "snapshot", "allocate", "write",
+            "read", "target", "view", "value", "source", "bytes", "base"), HELPERS);
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
 
     private final Btf btf;
     private final TypeModel types;

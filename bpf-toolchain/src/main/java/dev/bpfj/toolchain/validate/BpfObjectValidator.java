@@ -393,7 +393,9 @@ public final class BpfObjectValidator {
                 if (map.maxEntries() == 0) {
                     error(subject, "is a " + kind + " without max_entries; the kernel refuses to create a map "
                                     + "with 0 entries.",
-                            "add __uint(max_entries, N) to its definition.");
+                            "add __uint(max_entries, N) to its definition as a default (a program that sizes "
+                                    + "the map at run time can still change it before load, with the skeleton's "
+                                    + "maps().<name>().maxEntries(n) or BpfMap.maxEntries(n)).");
                 }
                 checkKeyAndValue(subject, kind, type.get(), map);
             }
