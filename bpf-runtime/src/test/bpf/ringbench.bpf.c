@@ -32,14 +32,7 @@ static long produce(__u32 index, void *ctx)
 SEC("tp/syscalls/sys_enter_openat")
 int fill_ring(struct sys_enter_ctx *ctx)
 {
-	char name[12] = {};
-
-	if (!is_target(targ_tgid))
-		return 0;
-	if (bpf_probe_read_user_str(name, sizeof(name), (const char *)ctx->args[1]) < 0)
-		return 0;
-	if (name[0] != '/' || name[1] != 'b' || name[2] != 'p' || name[3] != 'f' || name[4] != 'j' || name[5] != '-'
-	    || name[6] != 'b')
+	if (!is_target(targ_tgid) || !opens_bpfj_path(ctx, 'b'))
 		return 0;
 	bpf_loop(records, produce, 0, 0);
 	return 0;

@@ -309,12 +309,16 @@ public final class BpfMap implements AutoCloseable {
     }
 
     private boolean lookupUnchecked(int mapFd, MemorySegment key, MemorySegment value) {
-        int rc = Libbpf.bpf_map_lookup_elem(mapFd, key, value);
+        return found(Libbpf.bpf_map_lookup_elem(mapFd, key, value), "look up an element of map");
+    }
+
+    /** A libbpf result where ENOENT means "no such element" (false); other errors throw. */
+    private boolean found(int rc, String operation) {
         if (rc == -Errno.ENOENT) {
             return false;
         }
         if (rc < 0) {
-            throw failure("look up an element of map", -rc);
+            throw failure(operation, -rc);
         }
         return true;
     }
@@ -354,14 +358,7 @@ public final class BpfMap implements AutoCloseable {
     }
 
     private boolean deleteUnchecked(int mapFd, MemorySegment key) {
-        int rc = Libbpf.bpf_map_delete_elem(mapFd, key);
-        if (rc == -Errno.ENOENT) {
-            return false;
-        }
-        if (rc < 0) {
-            throw failure("delete an element of map", -rc);
-        }
-        return true;
+        return found(Libbpf.bpf_map_delete_elem(mapFd, key), "delete an element of map");
     }
 
     /**
@@ -375,14 +372,7 @@ public final class BpfMap implements AutoCloseable {
             checkKey(key);
         }
         checkValue(value);
-        int rc = Libbpf.bpf_map_lookup_and_delete_elem(fd(), key, value);
-        if (rc == -Errno.ENOENT) {
-            return false;
-        }
-        if (rc < 0) {
-            throw failure("look up and delete an element of map", -rc);
-        }
-        return true;
+        return found(Libbpf.bpf_map_lookup_and_delete_elem(fd(), key, value), "look up and delete an element of map");
     }
 
     /**
@@ -400,14 +390,7 @@ public final class BpfMap implements AutoCloseable {
     }
 
     private boolean nextKeyUnchecked(int mapFd, MemorySegment key, MemorySegment next) {
-        int rc = Libbpf.bpf_map_get_next_key(mapFd, key, next);
-        if (rc == -Errno.ENOENT) {
-            return false;
-        }
-        if (rc < 0) {
-            throw failure("iterate the keys of map", -rc);
-        }
-        return true;
+        return found(Libbpf.bpf_map_get_next_key(mapFd, key, next), "iterate the keys of map");
     }
 
     /** Calls {@code action} with every key; the segment is valid only during the call. */
@@ -540,27 +523,14 @@ public final class BpfMap implements AutoCloseable {
      * (1, 2, 4 or 8 bytes), or {@code ifAbsent}. No allocation.
      */
     public long lookupLong(long key, long ifAbsent) {
-        int mapFd = fd();
-        requirePrimitiveValue();
-        Scratch scratch = Scratch.get();
-        MemorySegment keyBuffer = scratch.key(8);
-        writeKey(keyBuffer, key);
-        MemorySegment value = scratch.value(valueBufferSize());
-        if (!lookupUnchecked(mapFd, keyBuffer, value)) {
-            return ifAbsent;
-        }
-        return readUnsigned(value, 0, valueSize);
+        MemorySegment value = lookupPrimitive(key);
+        return value == null ? ifAbsent : readUnsigned(value, 0, valueSize);
     }
 
     /** For per-CPU maps with integer values: the sum over all CPUs, or {@code ifAbsent}. */
     public long lookupLongSum(long key, long ifAbsent) {
-        int mapFd = fd();
-        requirePrimitiveValue();
-        Scratch scratch = Scratch.get();
-        MemorySegment keyBuffer = scratch.key(8);
-        writeKey(keyBuffer, key);
-        MemorySegment value = scratch.value(valueBufferSize());
-        if (!lookupUnchecked(mapFd, keyBuffer, value)) {
+        MemorySegment value = lookupPrimitive(key);
+        if (value == null) {
             return ifAbsent;
         }
         if (!perCpu()) {
@@ -588,13 +558,8 @@ public final class BpfMap implements AutoCloseable {
             throw new IllegalArgumentException("per-CPU array for map " + name + " must have " + possibleCpus
                     + " elements (possible CPUs), got " + perCpu.length);
         }
-        int mapFd = fd();
-        requirePrimitiveValue();
-        Scratch scratch = Scratch.get();
-        MemorySegment keyBuffer = scratch.key(8);
-        writeKey(keyBuffer, key);
-        MemorySegment value = scratch.value(valueBufferSize());
-        if (!lookupUnchecked(mapFd, keyBuffer, value)) {
+        MemorySegment value = lookupPrimitive(key);
+        if (value == null) {
             return false;
         }
         long stride = perCpuStride();
@@ -602,6 +567,19 @@ public final class BpfMap implements AutoCloseable {
             perCpu[cpu] = readUnsigned(value, cpu * stride, valueSize);
         }
         return true;
+    }
+
+    /**
+     * Looks the integer key {@code key} up into this thread's scratch value buffer (valid until the
+     * thread's next primitive call), or returns null when the key is absent. No allocation.
+     */
+    private MemorySegment lookupPrimitive(long key) {
+        int mapFd = fd();
+        requirePrimitiveValue();
+        Scratch scratch = Scratch.get();
+        MemorySegment keyBuffer = scratchKey(scratch, key);
+        MemorySegment value = scratch.value(valueBufferSize());
+        return lookupUnchecked(mapFd, keyBuffer, value) ? value : null;
     }
 
     /** Sets the integer key {@code key} to {@code value} (every CPU's slot for per-CPU maps). */
@@ -614,8 +592,7 @@ public final class BpfMap implements AutoCloseable {
         int mapFd = fd();
         requirePrimitiveValue();
         Scratch scratch = Scratch.get();
-        MemorySegment keyBuffer = scratch.key(8);
-        writeKey(keyBuffer, key);
+        MemorySegment keyBuffer = scratchKey(scratch, key);
         MemorySegment valueBuffer = scratch.value(valueBufferSize());
         if (perCpu()) {
             long stride = perCpuStride();
@@ -635,17 +612,18 @@ public final class BpfMap implements AutoCloseable {
      */
     public boolean deleteKey(long key) {
         int mapFd = fd();
-        MemorySegment keyBuffer = Scratch.get().key(8);
-        writeKey(keyBuffer, key);
-        return deleteUnchecked(mapFd, keyBuffer);
+        return deleteUnchecked(mapFd, scratchKey(Scratch.get(), key));
     }
 
-    private void writeKey(MemorySegment buffer, long key) {
+    /** Encodes the integer {@code key} with the map's key size into the thread's scratch key buffer. */
+    private MemorySegment scratchKey(Scratch scratch, long key) {
         if (keySize != 1 && keySize != 2 && keySize != 4 && keySize != 8) {
             throw new IllegalArgumentException("map " + name + " has " + keySize
                     + "-byte keys; the long methods need 1, 2, 4 or 8 (use lookup(MemorySegment, …) or typed(…))");
         }
+        MemorySegment buffer = scratch.key(8);
         writeUnsigned(buffer, 0, keySize, key);
+        return buffer;
     }
 
     private void requirePrimitiveValue() {

@@ -27,6 +27,11 @@ public final class BpfSystem {
     private static final long PROG_INFO_SIZE = 232;
     private static final long MAP_INFO_SIZE = 88;
     private static final int INITIAL_MAP_IDS = 64;
+    // Offsets in struct bpf_prog_info (uapi linux/bpf.h) of the fields added after 5.0.
+    private static final long RUN_TIME_NS = 192;
+    private static final long RUN_CNT = 200;
+    private static final long RECURSION_MISSES = 208;
+    private static final long VERIFIED_INSNS = 216;
 
     private BpfSystem() {
     }
@@ -132,6 +137,7 @@ public final class BpfSystem {
             int capacity = INITIAL_MAP_IDS;
             MemorySegment mapIds;
             int mapCount;
+            int reported;
             while (true) {
                 info.fill((byte) 0);
                 mapIds = arena.allocate(ValueLayout.JAVA_INT, capacity);
@@ -142,6 +148,8 @@ public final class BpfSystem {
                 if (rc < 0) {
                     throw new BpfException("get info of program", label, -rc, Environment.hintFor(-rc));
                 }
+                // The kernel writes back how much of the struct it knows; newer fields past that stay unreported.
+                reported = length.get(ValueLayout.JAVA_INT, 0);
                 mapCount = info.get(ValueLayout.JAVA_INT, 52);
                 if (mapCount <= capacity) {
                     break;
@@ -165,8 +173,17 @@ public final class BpfSystem {
                     memlock(fd),
                     ids,
                     info.get(ValueLayout.JAVA_INT, 128),
-                    (info.get(ValueLayout.JAVA_INT, 84) & 1) != 0);
+                    (info.get(ValueLayout.JAVA_INT, 84) & 1) != 0,
+                    reportedLong(info, reported, RUN_TIME_NS),
+                    reportedLong(info, reported, RUN_CNT),
+                    reportedLong(info, reported, RECURSION_MISSES),
+                    reported >= VERIFIED_INSNS + 4 ? Integer.toUnsignedLong(info.get(ValueLayout.JAVA_INT, VERIFIED_INSNS)) : -1);
         }
+    }
+
+    /** A {@code __u64} of {@code struct bpf_prog_info}, or -1 when the kernel's struct ends before it. */
+    private static long reportedLong(MemorySegment info, int reported, long offset) {
+        return reported >= offset + 8 ? info.get(ValueLayout.JAVA_LONG, offset) : -1;
     }
 
     static MapInfo mapInfo(MemorySegment info, long memlock) {

@@ -22,82 +22,34 @@ public interface Codec<T> {
     void write(MemorySegment target, T value);
 
     /** {@code __s8}/{@code __u8}. */
-    Codec<Byte> INT8 = new Primitive<>(1) {
-        @Override
-        public Byte read(MemorySegment source) {
-            return source.get(ValueLayout.JAVA_BYTE, 0);
-        }
-
-        @Override
-        public void write(MemorySegment target, Byte value) {
-            target.set(ValueLayout.JAVA_BYTE, 0, value);
-        }
-    };
+    Codec<Byte> INT8 = new PrimitiveCodec<>(1,
+            source -> source.get(ValueLayout.JAVA_BYTE, 0),
+            (target, value) -> target.set(ValueLayout.JAVA_BYTE, 0, value));
 
     /** {@code __s16}/{@code __u16}. */
-    Codec<Short> INT16 = new Primitive<>(2) {
-        @Override
-        public Short read(MemorySegment source) {
-            return source.get(ValueLayout.JAVA_SHORT_UNALIGNED, 0);
-        }
-
-        @Override
-        public void write(MemorySegment target, Short value) {
-            target.set(ValueLayout.JAVA_SHORT_UNALIGNED, 0, value);
-        }
-    };
+    Codec<Short> INT16 = new PrimitiveCodec<>(2,
+            source -> source.get(ValueLayout.JAVA_SHORT_UNALIGNED, 0),
+            (target, value) -> target.set(ValueLayout.JAVA_SHORT_UNALIGNED, 0, value));
 
     /** {@code __s32}/{@code __u32} (read {@code __u32} with {@link Integer#toUnsignedLong}). */
-    Codec<Integer> INT32 = new Primitive<>(4) {
-        @Override
-        public Integer read(MemorySegment source) {
-            return source.get(ValueLayout.JAVA_INT_UNALIGNED, 0);
-        }
-
-        @Override
-        public void write(MemorySegment target, Integer value) {
-            target.set(ValueLayout.JAVA_INT_UNALIGNED, 0, value);
-        }
-    };
+    Codec<Integer> INT32 = new PrimitiveCodec<>(4,
+            source -> source.get(ValueLayout.JAVA_INT_UNALIGNED, 0),
+            (target, value) -> target.set(ValueLayout.JAVA_INT_UNALIGNED, 0, value));
 
     /** {@code __s64}/{@code __u64}. */
-    Codec<Long> INT64 = new Primitive<>(8) {
-        @Override
-        public Long read(MemorySegment source) {
-            return source.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-        }
-
-        @Override
-        public void write(MemorySegment target, Long value) {
-            target.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, value);
-        }
-    };
+    Codec<Long> INT64 = new PrimitiveCodec<>(8,
+            source -> source.get(ValueLayout.JAVA_LONG_UNALIGNED, 0),
+            (target, value) -> target.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, value));
 
     /** {@code float}. */
-    Codec<Float> FLOAT32 = new Primitive<>(4) {
-        @Override
-        public Float read(MemorySegment source) {
-            return source.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 0);
-        }
-
-        @Override
-        public void write(MemorySegment target, Float value) {
-            target.set(ValueLayout.JAVA_FLOAT_UNALIGNED, 0, value);
-        }
-    };
+    Codec<Float> FLOAT32 = new PrimitiveCodec<>(4,
+            source -> source.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 0),
+            (target, value) -> target.set(ValueLayout.JAVA_FLOAT_UNALIGNED, 0, value));
 
     /** {@code double}. */
-    Codec<Double> FLOAT64 = new Primitive<>(8) {
-        @Override
-        public Double read(MemorySegment source) {
-            return source.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, 0);
-        }
-
-        @Override
-        public void write(MemorySegment target, Double value) {
-            target.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, 0, value);
-        }
-    };
+    Codec<Double> FLOAT64 = new PrimitiveCodec<>(8,
+            source -> source.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, 0),
+            (target, value) -> target.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, 0, value));
 
     /**
      * Raw bytes of a fixed size: reads copy {@code size} bytes, writes need exactly
@@ -107,23 +59,17 @@ public interface Codec<T> {
         if (size <= 0) {
             throw new IllegalArgumentException("byte codec size must be positive, got " + size);
         }
-        return new Primitive<>(size) {
-            @Override
-            public byte[] read(MemorySegment source) {
-                return source.asSlice(0, size).toArray(ValueLayout.JAVA_BYTE);
-            }
-
-            @Override
-            public void write(MemorySegment target, byte[] value) {
-                if (value.length != size) {
-                    throw new IllegalArgumentException("expected " + size + " bytes, got " + value.length);
-                }
-                MemorySegment.copy(value, 0, target, ValueLayout.JAVA_BYTE, 0, size);
-            }
-        };
+        return new PrimitiveCodec<>(size,
+                source -> source.asSlice(0, size).toArray(ValueLayout.JAVA_BYTE),
+                (target, value) -> {
+                    if (value.length != size) {
+                        throw new IllegalArgumentException("expected " + size + " bytes, got " + value.length);
+                    }
+                    MemorySegment.copy(value, 0, target, ValueLayout.JAVA_BYTE, 0, size);
+                });
     }
 
-    /** Base of the built-in codecs: they only differ in size and layout. */
+    /** Base of the built-in codecs, which only differ in size and layout; it answers {@link #byteSize()}. */
     abstract class Primitive<T> implements Codec<T> {
         private final long size;
 

@@ -18,10 +18,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Reads samples from a {@code BPF_MAP_TYPE_PERF_EVENT_ARRAY} map: one perf ring per possible
@@ -77,14 +75,12 @@ public final class PerfBuffer implements AutoCloseable {
     private final BpfMap map;
     private final SampleHandler sampleHandler;
     private final LostHandler lostHandler;
-    private final Arena arena = Arena.ofShared();
     private final MemorySegment handle;
-    private final EpollWaiter waiter;
+    private final ReaderGuard guard;
+    /** Created once, so that polling allocates nothing. */
+    private final ReaderGuard.Pass pass = this::consumePass;
     private final AtomicLongArray lostPerCpu;
     private final AtomicLong lostTotal = new AtomicLong();
-    private final ReentrantLock pollLock = new ReentrantLock();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private boolean released;
     private int handledInPass;
     private Throwable failure;
 
@@ -94,6 +90,8 @@ public final class PerfBuffer implements AutoCloseable {
         this.sampleHandler = sampleHandler;
         this.lostHandler = lostHandler;
         this.lostPerCpu = new AtomicLongArray(BpfSystem.possibleCpus());
+        Arena arena = Arena.ofShared();
+        MemorySegment created = MemorySegment.NULL;
         EpollWaiter createdWaiter = null;
         try {
             Linker linker = Linker.nativeLinker();
@@ -102,7 +100,6 @@ public final class PerfBuffer implements AutoCloseable {
             MemorySegment lostStub = linker.upcallStub(LOST.bindTo(this),
                     FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_LONG), arena);
             MemorySegment capture = Native.captureSegment(arena);
-            MemorySegment created;
             try (LibbpfLog.Capture log = LibbpfLog.capture()) {
                 created = Libbpf.perf_buffer__new(capture, map.fd(), pageCount, sampleStub, lostStub,
                         MemorySegment.NULL, MemorySegment.NULL);
@@ -113,18 +110,25 @@ public final class PerfBuffer implements AutoCloseable {
                 }
                 log.log();
             }
-            this.handle = created;
             createdWaiter = new EpollWaiter();
             // libbpf's own epoll set is itself pollable: nest it under ours, next to the wake-up fd.
-            createdWaiter.add(Libbpf.perf_buffer__epoll_fd(handle), 0);
+            createdWaiter.add(Libbpf.perf_buffer__epoll_fd(created), 0);
         } catch (RuntimeException | Error e) {
             if (createdWaiter != null) {
                 createdWaiter.close();
             }
+            if (!created.equals(MemorySegment.NULL)) {
+                Libbpf.perf_buffer__free(created);
+            }
             arena.close();
             throw e;
         }
-        this.waiter = createdWaiter;
+        this.handle = created;
+        MemorySegment buffers = created;
+        this.guard = new ReaderGuard(createdWaiter, () -> {
+            Libbpf.perf_buffer__free(buffers);
+            arena.close();
+        });
     }
 
     /** Starts describing a perf buffer reader over {@code perfEventArray}. */
@@ -139,25 +143,7 @@ public final class PerfBuffer implements AutoCloseable {
      * @return the number of samples handled, or -1 when the reader is (or got) closed
      */
     public int poll(Duration timeout) {
-        int millis = EpollWaiter.millis(timeout);
-        pollLock.lock();
-        try {
-            if (closed.get()) {
-                return -1;
-            }
-            int handled = consumePass();
-            if (handled > 0) {
-                return handled;
-            }
-            waiter.await(millis);
-            if (closed.get()) {
-                return -1;
-            }
-            return consumePass();
-        } finally {
-            releaseIfClosed();
-            pollLock.unlock();
-        }
+        return guard.poll(timeout, pass);
     }
 
     /**
@@ -166,16 +152,7 @@ public final class PerfBuffer implements AutoCloseable {
      * @return the number of samples handled, or -1 when the reader is closed
      */
     public int consume() {
-        pollLock.lock();
-        try {
-            if (closed.get()) {
-                return -1;
-            }
-            return consumePass();
-        } finally {
-            releaseIfClosed();
-            pollLock.unlock();
-        }
+        return guard.consume(pass);
     }
 
     private int consumePass() {
@@ -244,37 +221,17 @@ public final class PerfBuffer implements AutoCloseable {
 
     /** True once {@link #close()} was called. */
     public boolean isClosed() {
-        return closed.get();
+        return guard.isClosed();
     }
 
     /** Closes the reader: wakes a blocked poll, waits for it, frees the buffers; idempotent, any thread. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        waiter.wake();
-        if (map.object() != null) {
-            map.object().unregister(this);
-        }
-        if (pollLock.isHeldByCurrentThread()) {
-            return;
-        }
-        pollLock.lock();
-        try {
-            releaseIfClosed();
-        } finally {
-            pollLock.unlock();
-        }
-    }
-
-    private void releaseIfClosed() {
-        if (closed.get() && !released && pollLock.getHoldCount() == 1) {
-            released = true;
-            Libbpf.perf_buffer__free(handle);
-            waiter.close();
-            arena.close();
-        }
+        guard.close(() -> {
+            if (map.object() != null) {
+                map.object().unregister(this);
+            }
+        });
     }
 
     /** Collects the settings of a {@link PerfBuffer}. */

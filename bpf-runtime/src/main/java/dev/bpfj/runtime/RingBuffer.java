@@ -13,8 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -53,15 +51,13 @@ public final class RingBuffer implements AutoCloseable {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     private final Ring[] rings;
-    private final Arena arena;
-    private final EpollWaiter waiter;
     private final Set<BpfObject> owners;
-    private final ReentrantLock pollLock = new ReentrantLock();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private boolean released;
+    private final ReaderGuard guard;
+    /** Created once, so that polling allocates nothing. */
+    private final ReaderGuard.Pass pass = this::consumeRings;
 
     private RingBuffer(List<BpfMap> maps, List<RecordHandler> handlers) {
-        this.arena = Arena.ofShared();
+        Arena arena = Arena.ofShared();
         this.owners = new LinkedHashSet<>();
         EpollWaiter createdWaiter = null;
         try {
@@ -80,7 +76,7 @@ public final class RingBuffer implements AutoCloseable {
             arena.close();
             throw e;
         }
-        this.waiter = createdWaiter;
+        this.guard = new ReaderGuard(createdWaiter, arena::close);
         for (BpfMap map : maps) {
             if (map.object() != null) {
                 owners.add(map.object());
@@ -100,26 +96,7 @@ public final class RingBuffer implements AutoCloseable {
      * @return the number of records handled, or -1 when the reader is (or got) closed
      */
     public int poll(Duration timeout) {
-        int millis = EpollWaiter.millis(timeout);
-        pollLock.lock();
-        try {
-            if (closed.get()) {
-                return -1;
-            }
-            int handled = consumeRings();
-            if (handled > 0 || closed.get()) {
-                return handled > 0 ? handled : -1;
-            }
-            waiter.await(millis);
-            if (closed.get()) {
-                return -1;
-            }
-            handled = consumeRings();
-            return handled;
-        } finally {
-            releaseIfClosed();
-            pollLock.unlock();
-        }
+        return guard.poll(timeout, pass);
     }
 
     /**
@@ -128,23 +105,14 @@ public final class RingBuffer implements AutoCloseable {
      * @return the number of records handled, or -1 when the reader is closed
      */
     public int consume() {
-        pollLock.lock();
-        try {
-            if (closed.get()) {
-                return -1;
-            }
-            return consumeRings();
-        } finally {
-            releaseIfClosed();
-            pollLock.unlock();
-        }
+        return guard.consume(pass);
     }
 
     private int consumeRings() {
         int handled = 0;
         for (Ring ring : rings) {
-            handled += ring.consume(closed);
-            if (closed.get()) {
+            handled += ring.consume(guard);
+            if (guard.isClosed()) {
                 break;
             }
         }
@@ -153,7 +121,7 @@ public final class RingBuffer implements AutoCloseable {
 
     /** True once {@link #close()} was called. */
     public boolean isClosed() {
-        return closed.get();
+        return guard.isClosed();
     }
 
     /**
@@ -162,31 +130,11 @@ public final class RingBuffer implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        waiter.wake();
-        for (BpfObject owner : owners) {
-            owner.unregister(this);
-        }
-        if (pollLock.isHeldByCurrentThread()) {
-            // Called from a handler: the poll in progress releases everything when it returns.
-            return;
-        }
-        pollLock.lock();
-        try {
-            releaseIfClosed();
-        } finally {
-            pollLock.unlock();
-        }
-    }
-
-    private void releaseIfClosed() {
-        if (closed.get() && !released && pollLock.getHoldCount() == 1) {
-            released = true;
-            waiter.close();
-            arena.close();
-        }
+        guard.close(() -> {
+            for (BpfObject owner : owners) {
+                owner.unregister(this);
+            }
+        });
     }
 
     /** One mapped ring and its handler. */
@@ -224,7 +172,7 @@ public final class RingBuffer implements AutoCloseable {
         }
 
         /** Consumes what the producer has committed; publishes the position after each record. */
-        int consume(AtomicBoolean closed) {
+        int consume(ReaderGuard guard) {
             int handled = 0;
             long consumer = (long) LONG.getAcquire(consumerPosition, 0L);
             while (true) {
@@ -249,7 +197,7 @@ public final class RingBuffer implements AutoCloseable {
                     } finally {
                         LONG.setRelease(consumerPosition, 0L, consumer);
                     }
-                    if (closed.get()) {
+                    if (guard.isClosed()) {
                         return handled;
                     }
                 }
