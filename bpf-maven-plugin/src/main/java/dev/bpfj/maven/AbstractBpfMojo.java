@@ -5,6 +5,7 @@ import dev.bpfj.toolchain.clang.BuildLog;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.maven.plugin.AbstractMojo;
@@ -98,6 +99,17 @@ public abstract class AbstractBpfMojo extends AbstractMojo {
      * @return the list, or an empty one
      */
     protected static <T> List<T> list(List<T> list) {
-        return list == null ? List.of() : list.stream().filter(e -> e != null && !e.toString().isBlank()).toList();
+        if (list == null) {
+            return List.of();
+        }
+        // A loop, not a stream: this runs on every build, no-op ones included, in a JVM that may
+        // not have bootstrapped these lambdas yet.
+        List<T> kept = new ArrayList<>(list.size());
+        for (T element : list) {
+            if (element != null && !element.toString().isBlank()) {
+                kept.add(element);
+            }
+        }
+        return kept;
     }
 }

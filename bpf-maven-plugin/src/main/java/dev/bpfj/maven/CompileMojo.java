@@ -3,9 +3,14 @@ package dev.bpfj.maven;
 import dev.bpfj.toolchain.clang.BpfCompiler;
 import dev.bpfj.toolchain.clang.CompileRequest;
 import dev.bpfj.toolchain.clang.CompileResult;
+import dev.bpfj.toolchain.clang.ObjectChecker;
 import dev.bpfj.toolchain.validate.BpfObjectValidator;
+import dev.bpfj.toolchain.validate.Problem;
 import dev.bpfj.toolchain.vmlinux.KernelBtfHeaderProvider;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -112,7 +117,7 @@ public final class CompileMojo extends AbstractBpfMojo {
                 .projectDirectory(basedir.toPath())
                 .clang(clang == null ? null : clang.toPath())
                 .cflags(list(cflags))
-                .includes(list(includes).stream().map(File::toPath).toList())
+                .includes(paths(list(includes)))
                 .target(target)
                 .arch(arch)
                 .strip(strip)
@@ -121,11 +126,30 @@ public final class CompileMojo extends AbstractBpfMojo {
                 .vmlinuxGenerator(KernelBtfHeaderProvider.of(btfFile == null ? null : btfFile.toPath()))
                 .build();
         return () -> {
-            CompileResult result = new BpfCompiler(buildLog(), BpfObjectValidator::validate).compile(request);
+            CompileResult result = new BpfCompiler(buildLog(), new Validator()).compile(request);
             if (result.compiledCount() > 0) {
                 getLog().info("Compiled and validated " + result.compiledCount() + " BPF object(s) into "
                         + outputDirectory);
             }
         };
+    }
+
+    private static List<Path> paths(List<File> files) {
+        List<Path> paths = new ArrayList<>(files.size());
+        for (File file : files) {
+            paths.add(file.toPath());
+        }
+        return paths;
+    }
+
+    /**
+     * Validates each compiled object. A class rather than a method reference so that a no-op
+     * build, which validates nothing, does not load the validator.
+     */
+    private static final class Validator implements ObjectChecker {
+        @Override
+        public List<Problem> check(Path object, String sourceName) throws IOException {
+            return BpfObjectValidator.validate(object, sourceName);
+        }
     }
 }

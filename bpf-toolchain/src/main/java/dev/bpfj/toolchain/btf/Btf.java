@@ -447,6 +447,25 @@ public final class Btf {
             return cached;
         }
 
+        /** The size of the part of a type record that follows its 12-byte common header. */
+        private static long recordSize(BtfKind kind, int vlen) {
+            return switch (kind) {
+                case INT, VAR, DECL_TAG -> 4;
+                case ARRAY -> 12;
+                case STRUCT, UNION, DATASEC -> 12L * vlen;
+                case ENUM, FUNC_PROTO -> 8L * vlen;
+                case ENUM64 -> 12L * vlen;
+                default -> 0;
+            };
+        }
+
+        private void addLegacyBitfieldStruct(int id) {
+            if (legacyBitfieldStructCount == legacyBitfieldStructs.length) {
+                legacyBitfieldStructs = java.util.Arrays.copyOf(legacyBitfieldStructs, legacyBitfieldStructCount * 2);
+            }
+            legacyBitfieldStructs[legacyBitfieldStructCount++] = id;
+        }
+
         private long readType(long at, long end) throws BpfFormatException {
             int id = types.size();
             if (id == typeOffsets.length) {
@@ -467,14 +486,7 @@ public final class Btf {
             if (kind == null || kind == BtfKind.VOID) {
                 throw in.fail(at + 4, "BTF type " + id + " has unknown kind " + kindCode);
             }
-            long recordSize = switch (kind) {
-                case INT, VAR, DECL_TAG -> 4;
-                case ARRAY -> 12;
-                case STRUCT, UNION, DATASEC -> 12L * vlen;
-                case ENUM, FUNC_PROTO -> 8L * vlen;
-                case ENUM64 -> 12L * vlen;
-                default -> 0;
-            };
+            long recordSize = recordSize(kind, vlen);
             // Check the whole variable part before allocating anything sized by vlen.
             if (recordSize > end - extra) {
                 throw in.fail(at, "BTF type " + id + " (" + kind + " '" + name + "') needs " + recordSize
@@ -507,11 +519,7 @@ public final class Btf {
                         members.add(new BtfMember(memberName, memberType, bitOffset, bitfieldSize));
                     }
                     if (!kindFlag && vlen > 0) {
-                        if (legacyBitfieldStructCount == legacyBitfieldStructs.length) {
-                            legacyBitfieldStructs = java.util.Arrays.copyOf(legacyBitfieldStructs,
-                                    legacyBitfieldStructCount * 2);
-                        }
-                        legacyBitfieldStructs[legacyBitfieldStructCount++] = id;
+                        addLegacyBitfieldStruct(id);
                     }
                     yield new BtfStruct(id, name, sizeField(sizeOrType, at), members, kind == BtfKind.UNION);
                 }
@@ -795,7 +803,8 @@ public final class Btf {
             } else if (type instanceof BtfDatasec t) {
                 size = t.size();
                 align = 1;
-                for (BtfVarSecinfo v : t.vars()) {
+                for (int vIndex = 0, vCount = t.vars().size(); vIndex < vCount; vIndex++) {
+                    BtfVarSecinfo v = t.vars().get(vIndex);
                     layout(v.typeId(), depth + 1);
                 }
             } else if (type instanceof BtfVar t) {
@@ -812,7 +821,8 @@ public final class Btf {
         private int structAlign(BtfStruct t, int depth) throws BpfFormatException {
             int max = 1;
             boolean packed = false;
-            for (BtfMember m : t.members()) {
+            for (int mIndex = 0, mCount = t.members().size(); mIndex < mCount; mIndex++) {
+                BtfMember m = t.members().get(mIndex);
                 layout(m.typeId(), depth + 1);
                 int memberAlign = aligns[m.typeId()];
                 if (memberAlign <= 0) {

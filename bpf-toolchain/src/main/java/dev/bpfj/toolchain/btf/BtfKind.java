@@ -61,11 +61,18 @@ public enum BtfKind {
      * @return the kind, or {@code null} when the number is unknown
      */
     public static BtfKind ofCode(int code) {
+        // Called once per type of a parse (126k times for kernel BTF): values() would copy the array each time.
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+
+    /** Kinds indexed by code; codes are dense from 0. */
+    private static final BtfKind[] BY_CODE = byCode();
+
+    private static BtfKind[] byCode() {
+        BtfKind[] kinds = new BtfKind[values().length];
         for (BtfKind kind : values()) {
-            if (kind.code == code) {
-                return kind;
-            }
+            kinds[kind.code] = kind;
         }
-        return null;
+        return kinds;
     }
 }

@@ -19,6 +19,9 @@ public enum BtfLinkage {
      * @return the linkage, or {@code null} for any other number
      */
     public static BtfLinkage ofCode(long code) {
-        return code >= 0 && code < 3 ? values()[(int) code] : null;
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[(int) code] : null;
     }
+
+    /** values() copies its array on every call; a parse asks once per function and variable. */
+    private static final BtfLinkage[] BY_CODE = values();
 }

@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +24,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 /**
  * Compiles a directory of BPF C sources ({@code **}{@code /*.bpf.c}) into validated objects.
@@ -104,10 +107,18 @@ public final class BpfCompiler {
         projectIncludes.addAll(request.includes());
         List<Path> includeDirs = new ArrayList<>(projectIncludes);
         includeDirs.add(generatedIncludes);
-        List<Path> afterDirs = TargetArch.multiarch(request.osArch())
-                .flatMap(triplet -> request.systemIncludeDirectories().stream()
-                        .map(dir -> dir.resolve(triplet)).filter(Files::isDirectory).findFirst())
-                .stream().toList();
+        // Loops rather than streams on the way to the no-op answer: each lambda's first use costs a
+        // fresh JVM a bootstrap, and a no-op build should take well under 100 ms.
+        List<Path> afterDirs = new ArrayList<>(1);
+        Optional<String> triplet = TargetArch.multiarch(request.osArch());
+        if (triplet.isPresent()) {
+            for (Path dir : request.systemIncludeDirectories()) {
+                if (Files.isDirectory(dir.resolve(triplet.get()))) {
+                    afterDirs.add(dir.resolve(triplet.get()));
+                    break;
+                }
+            }
+        }
         ClangCommand command = ClangCommand.of(clang.executable(), request.target(), arch, request.projectDirectory(),
                 includeDirs, afterDirs, request.cflags());
         String configHash = configHashOf(command, clang, request);
@@ -136,8 +147,11 @@ public final class BpfCompiler {
             log.info("All " + sources.size() + " BPF objects in " + request.outputDirectory() + " are up to date (checked in "
                     + (System.nanoTime() - started) / 1_000_000 + " ms)");
             state.save(stateFile);
-            return new CompileResult(sources.stream()
-                    .map(s -> new CompileResult.CompiledObject(s, objectFor(request, s), false)).toList(), List.of());
+            List<CompileResult.CompiledObject> objects = new ArrayList<>(sources.size());
+            for (Path source : sources) {
+                objects.add(new CompileResult.CompiledObject(source, objectFor(request, source), false));
+            }
+            return new CompileResult(objects, List.of());
         }
 
         checkHeaders(request, stale, projectIncludes, generatedIncludes);
@@ -208,7 +222,12 @@ public final class BpfCompiler {
 
     /** Deletes objects whose sources are gone, and forgets them. */
     private void removeStale(BuildState state, Set<String> present, CompileRequest request) throws IOException {
-        List<String> gone = state.entries().keySet().stream().filter(k -> !present.contains(k)).toList();
+        List<String> gone = new ArrayList<>();
+        for (String key : state.entries().keySet()) {
+            if (!present.contains(key)) {
+                gone.add(key);
+            }
+        }
         for (String key : gone) {
             Path object = Path.of(state.entries().get(key).object().path());
             if (object.startsWith(request.outputDirectory())) {
@@ -420,10 +439,20 @@ public final class BpfCompiler {
         if (!Files.isDirectory(sourceDirectory)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.walk(sourceDirectory)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(SOURCE_SUFFIX) && Files.isRegularFile(p))
-                    .sorted().toList();
-        }
+        List<Path> sources = new ArrayList<>();
+        Files.walkFileTree(sourceDirectory, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                // A symbolic link to a regular file counts, as it would for clang.
+                if (file.getFileName().toString().endsWith(SOURCE_SUFFIX) && (attributes.isRegularFile()
+                        || attributes.isSymbolicLink() && Files.isRegularFile(file))) {
+                    sources.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        Collections.sort(sources);
+        return sources;
     }
 
     /**

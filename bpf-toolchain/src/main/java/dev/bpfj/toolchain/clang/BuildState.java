@@ -57,7 +57,21 @@ final class BuildState {
 
         /** @return whether the file still has this size and modification time */
         boolean isCurrent() {
-            return of(Path.of(path)).map(this::equals).orElse(false);
+            Optional<FileStamp> now = of(Path.of(path));
+            return now.isPresent() && equals(now.get());
+        }
+
+        // equals and hashCode are written out: a record's generated ones are bootstrapped through
+        // invokedynamic on first use, which costs a no-op build tens of milliseconds in a fresh JVM.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof FileStamp that && size == that.size && mtimeNanos == that.mtimeNanos
+                    && path.equals(that.path);
+        }
+
+        @Override
+        public int hashCode() {
+            return (path.hashCode() * 31 + Long.hashCode(size)) * 31 + Long.hashCode(mtimeNanos);
         }
     }
 
@@ -84,23 +98,32 @@ final class BuildState {
 
         /** @return whether nothing this entry depends on has changed */
         boolean isCurrent(String currentConfigHash) {
-            return configHash.equals(currentConfigHash)
-                    && object.isCurrent()
-                    && inputs.stream().allMatch(FileStamp::isCurrent);
+            if (!configHash.equals(currentConfigHash) || !object.isCurrent()) {
+                return false;
+            }
+            for (int i = 0; i < inputs.size(); i++) {
+                if (!inputs.get(i).isCurrent()) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
     private final Map<String, Entry> entries;
     private ClangProbe clang;
+    /** The file's text as loaded, so that saving an unchanged state (a no-op build) writes nothing. */
+    private final String loadedText;
 
-    private BuildState(ClangProbe clang, Map<String, Entry> entries) {
+    private BuildState(ClangProbe clang, Map<String, Entry> entries, String loadedText) {
         this.clang = clang;
         this.entries = entries;
+        this.loadedText = loadedText;
     }
 
     /** @return a state with nothing recorded */
     static BuildState empty() {
-        return new BuildState(null, new TreeMap<>());
+        return new BuildState(null, new TreeMap<>(), null);
     }
 
     /**
@@ -111,8 +134,16 @@ final class BuildState {
      */
     static BuildState load(Path file) {
         List<String> lines;
+        String text;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            text = Files.readString(file, StandardCharsets.UTF_8);
+            lines = new ArrayList<>();
+            for (int from = 0; from < text.length(); ) {
+                int end = text.indexOf('\n', from);
+                end = end < 0 ? text.length() : end;
+                lines.add(text.substring(from, end));
+                from = end + 1;
+            }
         } catch (NoSuchFileException missing) {
             return empty();
         } catch (IOException | RuntimeException unreadable) {
@@ -148,7 +179,7 @@ final class BuildState {
             if (source != null) {
                 entries.put(source, new Entry(hash, object, List.copyOf(inputs)));
             }
-            return new BuildState(clang, entries);
+            return new BuildState(clang, entries, text);
         } catch (RuntimeException corrupt) {
             return empty();
         }
@@ -177,6 +208,9 @@ final class BuildState {
             for (FileStamp input : e.getValue().inputs()) {
                 text.append("input\t").append(stampText(input)).append('\n');
             }
+        }
+        if (text.toString().equals(loadedText) && Files.isRegularFile(file)) {
+            return;
         }
         Files.createDirectories(file.getParent());
         Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");

@@ -1,6 +1,7 @@
 package dev.bpfj.toolchain.clang;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -71,7 +72,11 @@ public record CompileRequest(
         outputDirectory = Objects.requireNonNull(outputDirectory, "outputDirectory").toAbsolutePath().normalize();
         projectDirectory = Objects.requireNonNull(projectDirectory, "projectDirectory").toAbsolutePath().normalize();
         Objects.requireNonNull(clang, "clang");
-        includes = includes.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        List<Path> absolute = new ArrayList<>(includes.size());
+        for (Path include : includes) {
+            absolute.add(include.toAbsolutePath().normalize());
+        }
+        includes = List.copyOf(absolute);
         cflags = List.copyOf(cflags);
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(arch, "arch");

@@ -52,6 +52,12 @@ public record CompileResult(List<CompiledObject> objects, List<Problem> warnings
      * @return the number of objects not up to date before this run
      */
     public long compiledCount() {
-        return objects.stream().filter(CompiledObject::compiled).count();
+        long count = 0;
+        for (CompiledObject object : objects) {
+            if (object.compiled()) {
+                count++;
+            }
+        }
+        return count;
     }
 }

@@ -270,8 +270,11 @@ final class HeaderEmitter {
             throw new IllegalArgumentException(describe(id) + " contains itself by value");
         }
         state[id] = IN_PROGRESS;
-        for (BtfMember member : record.members()) {
-            prepare(member.typeId(), true, false);
+        // Indexed loops here and below: a short run is over before C2 compiles anything, and C1,
+        // without escape analysis, allocates an iterator for every for-each.
+        List<BtfMember> members = record.members();
+        for (int memberIndex = 0; memberIndex < members.size(); memberIndex++) {
+            prepare(members.get(memberIndex).typeId(), true, false);
         }
         state[id] = DONE;
         tagDeclared[id] = true;
@@ -396,8 +399,9 @@ final class HeaderEmitter {
                     }
                 } else if (!preparedComplete[id]) {
                     // Written inline: its members are used by value wherever it appears.
-                    for (BtfMember member : ((BtfStruct) type).members()) {
-                        prepare(member.typeId(), true, inParameters);
+                    List<BtfMember> members = ((BtfStruct) type).members();
+                    for (int memberIndex = 0; memberIndex < members.size(); memberIndex++) {
+                        prepare(members.get(memberIndex).typeId(), true, inParameters);
                     }
                     preparedComplete[id] = true;
                 }
@@ -417,8 +421,9 @@ final class HeaderEmitter {
                 if (!preparedIncomplete[id]) {
                     BtfFuncProto proto = (BtfFuncProto) type;
                     prepare(proto.returnType(), false, inParameters);
-                    for (BtfParam param : proto.params()) {
-                        prepare(param.typeId(), false, true);
+                    List<BtfParam> params = proto.params();
+                    for (int paramIndex = 0; paramIndex < params.size(); paramIndex++) {
+                        prepare(params.get(paramIndex).typeId(), false, true);
                     }
                     preparedIncomplete[id] = true;
                 }
@@ -818,7 +823,8 @@ final class HeaderEmitter {
         long min = 0;
         long max = 0;
         boolean huge = false;
-        for (BtfEnumValue value : type.values()) {
+        for (int valueIndex = 0, valueCount = type.values().size(); valueIndex < valueCount; valueIndex++) {
+            BtfEnumValue value = type.values().get(valueIndex);
             long v = enumValueAsWritten(type, value.value());
             if (isHugeUnsigned(type, v)) {
                 huge = true;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Supplies {@code vmlinux.h} to {@code bpf:compile} by generating it from kernel BTF, when a
@@ -60,11 +61,18 @@ public final class KernelBtfHeaderProvider implements VmlinuxHeaderProvider {
             return false;
         }
         byte[] bytes = VmlinuxGenerator.readBtf(btfFile, "bpf.btfFile");
-        String stamp = VmlinuxGenerator.stamp(bytes, List.of());
         Path target = directory.resolve("vmlinux.h");
-        if (VmlinuxGenerator.isCurrent(target, stamp)) {
-            log.debug("vmlinux.h in " + directory + " is current for " + btfFile);
-            return true;
+        Supplier<String> stamp;
+        if (Files.exists(target)) {
+            String known = VmlinuxGenerator.stamp(bytes, List.of());
+            if (VmlinuxGenerator.isCurrent(target, known)) {
+                log.debug("vmlinux.h in " + directory + " is current for " + btfFile);
+                return true;
+            }
+            stamp = () -> known;
+        } else {
+            // The first build: hash on another thread while the BTF is parsed.
+            stamp = VmlinuxGenerator.stampInBackground(bytes, List.of());
         }
         long start = System.nanoTime();
         VmlinuxHeader header = VmlinuxGenerator.write(btfFile, bytes, stamp, List.of());

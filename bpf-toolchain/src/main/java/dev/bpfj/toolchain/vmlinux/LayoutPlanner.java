@@ -136,7 +136,8 @@ final class LayoutPlanner {
         int maxAlign = 1;
         long sizeBits = record.size() * 8L;
         if (record.isUnion()) {
-            for (BtfMember member : members) {
+            for (int memberIndex = 0, memberCount = members.size(); memberIndex < memberCount; memberIndex++) {
+                BtfMember member = members.get(memberIndex);
                 if (member.bitOffset() != 0) {
                     return null;
                 }

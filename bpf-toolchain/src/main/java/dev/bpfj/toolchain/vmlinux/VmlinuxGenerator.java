@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 
 /**
  * Reads a BTF file and writes {@code vmlinux.h} from it: the work behind {@code bpf:vmlinux}
@@ -46,6 +49,59 @@ public final class VmlinuxGenerator {
     }
 
     /**
+     * Command-line entry point, the same work as {@code bpf:vmlinux}, for scripts and for
+     * measuring the generator against {@code bpftool btf dump file ... format c} (see
+     * {@code benchmarks/vmlinux-time.sh}): {@code java -cp bpf-toolchain.jar
+     * dev.bpfj.toolchain.vmlinux.VmlinuxGenerator [--btf BTF_FILE] OUTPUT [ROOT...]}. The BTF file
+     * defaults to {@link #KERNEL_BTF}; roots restrict the header as
+     * {@link VmlinuxHeaderWriter#withRoots} does. An existing header generated from the same BTF and
+     * roots is kept. Exits with status 1 and a message on bad input, 2 on bad usage.
+     *
+     * @param args {@code [--btf BTF_FILE] OUTPUT [ROOT...]}
+     */
+    public static void main(String[] args) {
+        boolean help = args.length > 0 && (args[0].equals("-h") || args[0].equals("--help"));
+        boolean btfGiven = args.length > 0 && args[0].equals("--btf");
+        int next = btfGiven ? 2 : 0;
+        if (help || args.length <= next) {
+            System.err.println("usage: VmlinuxGenerator [--btf BTF_FILE] OUTPUT [ROOT...]  (the BTF file defaults to "
+                    + KERNEL_BTF + ")");
+            System.exit(help ? 0 : 2);
+        }
+        Path btfFile = btfGiven ? Path.of(args[1]) : KERNEL_BTF;
+        Path output = Path.of(args[next++]);
+        List<String> roots = List.of(args).subList(next, args.length);
+        try {
+            new VmlinuxGenerator(new StandardErrorLog()).generate(new VmlinuxRequest(btfFile, output, roots));
+        } catch (BpfBuildException | IOException failed) {
+            System.err.println("error: " + failed.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /** Reports to standard error, without debug lines. */
+    private static final class StandardErrorLog implements BuildLog {
+        @Override
+        public void debug(String message) {
+        }
+
+        @Override
+        public void info(String message) {
+            System.err.println(message);
+        }
+
+        @Override
+        public void warn(String message) {
+            System.err.println("warning: " + message);
+        }
+
+        @Override
+        public void error(String message) {
+            System.err.println("error: " + message);
+        }
+    }
+
+    /**
      * Writes the requested header, unless one generated from the same BTF with the same roots
      * is already there (it then keeps its timestamp).
      *
@@ -57,10 +113,18 @@ public final class VmlinuxGenerator {
      */
     public VmlinuxHeader generate(VmlinuxRequest request) throws BpfBuildException, IOException {
         byte[] bytes = readBtf(request.btfFile(), "bpf.btfFile");
-        String stamp = stamp(bytes, request.roots());
-        if (isCurrent(request.output(), stamp)) {
-            log.info("vmlinux.h is up to date: " + request.output());
-            return new VmlinuxHeader(Files.readString(request.output()), 0, 0, List.of());
+        Supplier<String> stamp;
+        if (Files.exists(request.output())) {
+            String known = stamp(bytes, request.roots());
+            if (isCurrent(request.output(), known)) {
+                log.info("vmlinux.h is up to date: " + request.output());
+                return new VmlinuxHeader(Files.readString(request.output()), 0, 0, List.of());
+            }
+            stamp = () -> known;
+        } else {
+            // Nothing to compare with: hash while parsing. In a fresh JVM hashing 5 MB of kernel
+            // BTF takes about as long as a third of the parse, and a second core is usually idle.
+            stamp = stampInBackground(bytes, request.roots());
         }
         long start = System.nanoTime();
         VmlinuxHeader header = write(request.btfFile(), bytes, stamp, request.roots());
@@ -99,6 +163,12 @@ public final class VmlinuxGenerator {
      */
     static VmlinuxHeader write(Path btfFile, byte[] bytes, String stamp, List<String> roots)
             throws BpfBuildException {
+        return write(btfFile, bytes, () -> stamp, roots);
+    }
+
+    /** {@link #write(Path, byte[], String, List)} with the stamp asked for only after parsing. */
+    static VmlinuxHeader write(Path btfFile, byte[] bytes, Supplier<String> stamp, List<String> roots)
+            throws BpfBuildException {
         Btf btf;
         try {
             btf = Btf.parse(btfFile.toString(), bytes);
@@ -112,7 +182,7 @@ public final class VmlinuxGenerator {
         if (!roots.isEmpty()) {
             comment.add("Only these types and what they need: " + String.join(", ", roots));
         }
-        comment.add(stamp);
+        comment.add(stamp.get());
         try {
             return VmlinuxHeaderWriter.of(btf).withRoots(roots).withComment(comment).write();
         } catch (IllegalArgumentException inexpressible) {
@@ -134,6 +204,27 @@ public final class VmlinuxGenerator {
         }
         return "bpfj-vmlinux generator=" + GENERATOR_VERSION + " btf-sha256=" + HexFormat.of().formatHex(sha256.digest(btf))
                 + (roots.isEmpty() ? "" : " roots=" + String.join(",", roots).replace(' ', '_'));
+    }
+
+    /**
+     * {@link #stamp} computed on another thread; the supplier waits for it. A failure there
+     * (none is expected) is rethrown by the supplier.
+     */
+    static Supplier<String> stampInBackground(byte[] btf, List<String> roots) {
+        FutureTask<String> task = new FutureTask<>(() -> stamp(btf, roots));
+        Thread thread = new Thread(task, "bpfj-vmlinux-hash");
+        thread.setDaemon(true);
+        thread.start();
+        return () -> {
+            try {
+                return task.get();
+            } catch (ExecutionException failed) {
+                throw new IllegalStateException("hashing the BTF failed", failed.getCause());
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while hashing the BTF", interrupted);
+            }
+        };
     }
 
     /** Whether {@code header} exists and its leading comment carries exactly {@code stamp}. */

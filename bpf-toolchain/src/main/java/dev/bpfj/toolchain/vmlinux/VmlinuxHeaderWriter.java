@@ -99,7 +99,7 @@ public final class VmlinuxHeaderWriter {
      */
     public VmlinuxHeader write() {
         List<Integer> rootIds = resolveRoots();
-        StringBuilder out = new StringBuilder(Math.max(4096, btf.typeCount() * 48));
+        StringBuilder out = new StringBuilder(4096 + btf.typeCount() * 24);
         if (!comment.isEmpty()) {
             out.append("/*\n");
             for (String line : comment) {
