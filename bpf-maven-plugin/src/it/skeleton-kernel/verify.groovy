@@ -7,7 +7,7 @@ assert new File(basedir, 'target/classes/dev/bpfj/it/snoop/snoop.bpf.o').isFile(
 assert new File(basedir, 'target/classes/dev/bpfj/it/snoop/SnoopBpf$SnoopEvent.class').isFile()
 def report = new File(basedir, 'target/surefire-reports/TEST-dev.bpfj.it.snoop.SnoopBpfKernelTest.xml')
 assert report.isFile() : 'the kernel test did not run'
-assert report.text.contains('tests="3"') : 'expected the three tests of SnoopBpfKernelTest to run'
+assert report.text.contains('tests="4"') : 'expected the four tests of SnoopBpfKernelTest to run'
 if ('true'.equalsIgnoreCase(System.getenv('CI'))) {
     assert !report.text.contains('<skipped') : 'kernel tests were skipped under CI'
 }

@@ -29,6 +29,9 @@ const volatile bool enabled = false;
 __u64 hits;
 __u64 matched;
 __s32 marker = -1;
+/* Filled in by libbpf at load; the program copies it so the test can compare both sides. */
+extern unsigned int LINUX_KERNEL_VERSION __kconfig;
+__u32 seen_version;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -53,6 +56,7 @@ int handle_openat(void *ctx)
 	__u32 copy_key = 2;
 
 	__sync_fetch_and_add(&hits, 1);
+	seen_version = LINUX_KERNEL_VERSION;
 	if (!enabled || pid != targ_pid)
 		return 0;
 	__sync_fetch_and_add(&matched, 1);

@@ -49,7 +49,8 @@ public final class BpfObject implements AutoCloseable {
     private static final Pattern FAILED_PROGRAM = Pattern.compile("prog '([^']+)': (?:BPF program load failed|-- BEGIN PROG LOAD LOG --)");
     private static final String LOG_BEGIN = "-- BEGIN PROG LOAD LOG --";
     private static final String LOG_END = "-- END PROG LOAD LOG --";
-    private static final Pattern GLOBAL_SECTION = Pattern.compile("\\.(rodata|data|bss)(\\..*)?");
+    // .kconfig holds the __kconfig externs: libbpf makes it an internal, mmapable map like .rodata.
+    private static final Pattern GLOBAL_SECTION = Pattern.compile("\\.((rodata|data|bss)(\\..*)?|kconfig)");
 
     private final MemorySegment handle;
     /** Scope of every view into native memory the object hands out; closed before libbpf frees it. */
@@ -243,7 +244,11 @@ public final class BpfObject implements AutoCloseable {
         return maps;
     }
 
-    /** The global-data section {@code section}, like {@code .rodata} or {@code .bss}. */
+    /**
+     * The global-data section {@code section}, like {@code .rodata} or {@code .bss}; also
+     * {@code .kconfig} when the C code declares {@code __kconfig} externs (read-only: libbpf fills
+     * it in at load).
+     */
     public GlobalData globalData(String section) {
         GlobalData data = globals.get(section);
         if (data == null && section.length() > 15) {
@@ -439,6 +444,11 @@ public final class BpfObject implements AutoCloseable {
 
     Arena arena() {
         return arena;
+    }
+
+    /** libbpf's {@code struct bpf_object *}; valid until close. */
+    MemorySegment handle() {
+        return handle;
     }
 
     @SuppressWarnings("restricted")

@@ -1,11 +1,16 @@
 package dev.bpfj.runtime;
 
+import dev.bpfj.runtime.internal.libbpf.Libbpf;
 import dev.bpfj.runtime.internal.libbpf.Libc;
 import dev.bpfj.runtime.internal.libbpf.Native;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One global-data section of an object ({@code .rodata}, {@code .data}, {@code .bss} or a custom
@@ -15,23 +20,39 @@ import java.nio.charset.StandardCharsets;
  * {@code const volatile} settings such as a PID filter go. After load the view is the map memory
  * itself, mapped into this process: {@code .data} and {@code .bss} are live (reads see what the
  * BPF program wrote, writes are seen by it), {@code .rodata} is frozen and read-only. Accessors
- * take a byte offset (the generated skeletons know each variable's) and allocate nothing.
+ * take a byte offset (the generated skeletons know each variable's, {@link #offsetOf(String)}
+ * asks libbpf) and allocate nothing.
+ *
+ * <p>{@code .kconfig} holds the C code's {@code extern ... __kconfig} variables. libbpf lays them
+ * out itself at open and fills them in at load from the running kernel, so that section is never
+ * writable: before load it reads as zeros, after load it is the frozen, read-only map memory.
  */
 public final class GlobalData {
 
     private static final long BPF_F_MMAPABLE = 1 << 10;
+    private static final int BTF_KIND_VAR = 14;
+    private static final int BTF_KIND_DATASEC = 15;
+    /** {@code struct btf_type}: name_off, info, size/type — three u32. */
+    private static final long BTF_TYPE_SIZE = 12;
+    /** {@code struct btf_var_secinfo}: type, offset, size — three u32. */
+    private static final long VAR_SECINFO_SIZE = 12;
 
     private final BpfObject object;
     private final BpfMap map;
     private final String section;
     private final boolean readOnlyAfterLoad;
+    /** libbpf owns the contents ({@code .kconfig}): no phase allows writes. */
+    private final boolean libbpfOwned;
     private volatile MemorySegment segment;
+    /** Variable name -> offset, read from libbpf's BTF on first {@link #offsetOf(String)}. */
+    private volatile Map<String, Long> offsets;
 
     GlobalData(BpfObject object, BpfMap map, String section, MemorySegment initialImage) {
         this.object = object;
         this.map = map;
         this.section = section;
-        this.readOnlyAfterLoad = section.startsWith(".rodata");
+        this.libbpfOwned = section.equals(".kconfig");
+        this.readOnlyAfterLoad = section.startsWith(".rodata") || libbpfOwned;
         this.segment = initialImage;
     }
 
@@ -50,8 +71,14 @@ public final class GlobalData {
         return map.valueSize();
     }
 
-    /** True when {@code set*} calls are allowed now: before load, or after load for {@code .data}/{@code .bss}. */
+    /**
+     * True when {@code set*} calls are allowed now: before load, or after load for
+     * {@code .data}/{@code .bss}; never for {@code .kconfig}.
+     */
     public boolean writable() {
+        if (libbpfOwned) {
+            return false;
+        }
         BpfObject.Phase phase = object.phase();
         return phase == BpfObject.Phase.OPENED || (phase == BpfObject.Phase.LOADED && !readOnlyAfterLoad);
     }
@@ -109,6 +136,10 @@ public final class GlobalData {
 
     private MemorySegment writableSegment() {
         BpfObject.Phase phase = object.phase();
+        if (libbpfOwned && phase != BpfObject.Phase.CLOSED) {
+            throw new IllegalStateException("cannot write " + section + " of " + object.name()
+                    + ": libbpf fills the __kconfig externs from the running kernel at load; it is read-only");
+        }
         if (phase == BpfObject.Phase.LOADED && readOnlyAfterLoad) {
             throw new IllegalStateException("cannot write " + section + " of " + object.name()
                     + " after load: the kernel froze it; set read-only globals between open() and load()");
@@ -245,6 +276,84 @@ public final class GlobalData {
         MemorySegment field = writableSegment(offset, maxBytes).asSlice(offset, maxBytes);
         field.fill((byte) 0);
         MemorySegment.copy(bytes, 0, field, ValueLayout.JAVA_BYTE, 0, bytes.length);
+    }
+
+    /**
+     * Where the global variable {@code variable} lies in this section, as libbpf laid it out at
+     * open. For {@code .kconfig} only libbpf knows: it orders the externs itself, so the offsets
+     * in the ELF file do not apply. Works in phases OPENED and LOADED; the answer never changes.
+     *
+     * @param variable the C name of a (non-static) variable of this section
+     * @return its byte offset
+     * @throws IllegalArgumentException when the section has no such variable, or the object no BTF
+     * @throws IllegalStateException    when the object is closed
+     */
+    public long offsetOf(String variable) {
+        Long offset = variableOffsets().get(variable);
+        if (offset == null) {
+            List<String> known = List.copyOf(variableOffsets().keySet());
+            throw new IllegalArgumentException("object " + object.name() + " has no variable '" + variable + "' in "
+                    + section + "; its variables there are " + (known.isEmpty() ? "(none)" : String.join(", ", known)));
+        }
+        return offset;
+    }
+
+    private Map<String, Long> variableOffsets() {
+        Map<String, Long> known = offsets;
+        if (known == null) {
+            synchronized (this) {
+                known = offsets;
+                if (known == null) {
+                    known = readOffsets();
+                    offsets = known;
+                }
+            }
+        }
+        return known;
+    }
+
+    /** Walks the section's DATASEC in libbpf's in-memory copy of the object's BTF. */
+    @SuppressWarnings("restricted")
+    private Map<String, Long> readOffsets() {
+        if (object.phase() == BpfObject.Phase.CLOSED) {
+            throw new IllegalStateException("cannot look up variables of " + section + " of " + object.name()
+                    + ": the object is closed");
+        }
+        MemorySegment btf = Libbpf.bpf_object__btf(object.handle());
+        if (btf.equals(MemorySegment.NULL)) {
+            throw new IllegalArgumentException("cannot look up variables of " + section + " of object " + object.name()
+                    + ": the object has no BTF (compile it with clang -g)");
+        }
+        int id;
+        try (Arena local = Arena.ofConfined()) {
+            id = Libbpf.btf__find_by_name_kind(btf, local.allocateFrom(section), BTF_KIND_DATASEC);
+        }
+        Map<String, Long> result = new LinkedHashMap<>();
+        if (id <= 0) {
+            // A section without a DATASEC (older compilers) has no named variables to report.
+            return Collections.unmodifiableMap(result);
+        }
+        MemorySegment header = Libbpf.btf__type_by_id(btf, id).reinterpret(BTF_TYPE_SIZE);
+        int vlen = header.get(ValueLayout.JAVA_INT_UNALIGNED, 4) & 0xffff;
+        MemorySegment infos = Libbpf.btf__type_by_id(btf, id).reinterpret(BTF_TYPE_SIZE + vlen * VAR_SECINFO_SIZE)
+                .asSlice(BTF_TYPE_SIZE);
+        for (int i = 0; i < vlen; i++) {
+            int varId = infos.get(ValueLayout.JAVA_INT_UNALIGNED, i * VAR_SECINFO_SIZE);
+            long varOffset = Integer.toUnsignedLong(infos.get(ValueLayout.JAVA_INT_UNALIGNED, i * VAR_SECINFO_SIZE + 4));
+            MemorySegment var = Libbpf.btf__type_by_id(btf, varId);
+            if (var.equals(MemorySegment.NULL)) {
+                continue;
+            }
+            var = var.reinterpret(BTF_TYPE_SIZE);
+            if (((var.get(ValueLayout.JAVA_INT_UNALIGNED, 4) >>> 24) & 0x1f) != BTF_KIND_VAR) {
+                continue;
+            }
+            String name = Native.string(Libbpf.btf__name_by_offset(btf, var.get(ValueLayout.JAVA_INT_UNALIGNED, 0)));
+            if (name != null && !name.isEmpty()) {
+                result.putIfAbsent(name, varOffset);
+            }
+        }
+        return Collections.unmodifiableMap(result);
     }
 
     @Override

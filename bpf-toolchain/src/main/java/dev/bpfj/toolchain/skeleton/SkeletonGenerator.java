@@ -76,6 +76,13 @@ public final class SkeletonGenerator {
     private record ProgPart(ProgramSpec spec, String accessor) {
     }
 
+    /**
+     * The {@code __kconfig} externs: one read-only getter each. libbpf chooses their offsets at
+     * open (it sorts them), so the generated class asks the runtime instead of using the ELF's.
+     */
+    private record KconfigPart(String className, String accessor, List<Var> vars) {
+    }
+
     /** Creates a generator; it keeps no state between objects. */
     public SkeletonGenerator() {
     }
@@ -129,7 +136,10 @@ public final class SkeletonGenerator {
         TypeModel types = new TypeModel(btf, classes);
 
         List<MapPart> maps = mapParts(spec, types);
-        List<GlobalPart> globals = globalParts(spec, btf, types, classes);
+        JavaNames.Scope globalAccessors = new JavaNames.Scope(Set.of("open", "openAndLoad", "load", "attach",
+                "detach", "close", "object", "objectBytes", "maps", "progs", "links", "checkLayout"));
+        List<GlobalPart> globals = globalParts(spec, btf, types, classes, globalAccessors);
+        KconfigPart kconfig = kconfigPart(spec, types, classes, globalAccessors);
         List<ProgPart> progs = progParts(spec, btf, types);
         for (String name : extraTypes) {
             extraType(btf, types, name, file);
@@ -150,9 +160,12 @@ public final class SkeletonGenerator {
 
         SourceBuilder out = new SourceBuilder();
         header(out, spec, packageName, className);
-        lifecycle(out, spec, className, globals, maps);
+        lifecycle(out, spec, className, globals, maps, kconfig);
         for (GlobalPart part : globals) {
             globalSection(out, part, className);
+        }
+        if (kconfig != null) {
+            kconfigSection(out, kconfig);
         }
         mapsPart(out, className, maps, internal);
         progsPart(out, progs);
@@ -250,10 +263,9 @@ public final class SkeletonGenerator {
         return out;
     }
 
-    private List<GlobalPart> globalParts(BpfObjectSpec spec, Btf btf, TypeModel types, JavaNames.Scope classes) {
+    private List<GlobalPart> globalParts(BpfObjectSpec spec, Btf btf, TypeModel types, JavaNames.Scope classes,
+            JavaNames.Scope accessors) {
         List<GlobalPart> parts = new ArrayList<>();
-        JavaNames.Scope accessors = new JavaNames.Scope(Set.of("open", "openAndLoad", "load", "attach", "detach",
-                "close", "object", "objectBytes", "maps", "progs", "links", "checkLayout"));
         for (GlobalSection section : sorted(spec.globalSections(), GlobalSection::name)) {
             List<GlobalVariable> visible = section.variables().stream()
                     .filter(v -> v.linkage() != BtfLinkage.STATIC)
@@ -278,6 +290,33 @@ public final class SkeletonGenerator {
             parts.add(new GlobalPart(section, cls, accessor, vars));
         }
         return parts;
+    }
+
+    /** The {@code .kconfig} externs sorted by name (libbpf's order is its own), or null when there are none. */
+    private KconfigPart kconfigPart(BpfObjectSpec spec, TypeModel types, JavaNames.Scope classes,
+            JavaNames.Scope accessors) {
+        // .ksyms externs are kernel addresses libbpf resolves for the BPF side only; bpftool exposes none.
+        List<GlobalVariable> externs = spec.externs().stream()
+                .filter(v -> v.section().equals(".kconfig"))
+                .sorted(Comparator.comparingLong(GlobalVariable::offset).thenComparing(GlobalVariable::name))
+                .toList();
+        if (externs.isEmpty()) {
+            return null;
+        }
+        String cls = classes.claim("Kconfig");
+        String accessor = accessors.claim("kconfig");
+        Set<String> taken = new HashSet<>(StructEmitter.HELPERS);
+        taken.add("globalData");
+        JavaNames.Scope names = new JavaNames.Scope(taken);
+        List<Var> vars = new ArrayList<>();
+        for (GlobalVariable v : externs) {
+            Shape shape = v.btfTypeId() == 0 ? new Shape.Raw(v.size(), "the variable has no BTF type")
+                    : types.shapeOf(v.btfTypeId(), v.name());
+            String decl = "extern " + (v.btfTypeId() == 0 ? v.name() : types.declaration(v.btfTypeId(), v.name()))
+                    + " __kconfig";
+            vars.add(new Var(v, names.claim(JavaNames.lowerCamel(v.name()), TypeModel.suffixes(shape)), shape, decl));
+        }
+        return new KconfigPart(cls, accessor, vars);
     }
 
     private List<ProgPart> progParts(BpfObjectSpec spec, Btf btf, TypeModel types) {
@@ -368,7 +407,7 @@ public final class SkeletonGenerator {
     }
 
     private void lifecycle(SourceBuilder out, BpfObjectSpec spec, String className, List<GlobalPart> globals,
-            List<MapPart> maps) {
+            List<MapPart> maps, KconfigPart kconfig) {
         String file = fileNameOnly(spec.fileName());
         out.javadoc("The object's file name, a class-path resource in this class's package.");
         out.line("public static final String OBJECT_RESOURCE = " + SourceBuilder.literal(file) + ";");
@@ -376,6 +415,9 @@ public final class SkeletonGenerator {
         out.line("private final BpfObject object;");
         for (GlobalPart g : globals) {
             out.line("private final " + g.className() + " " + g.accessor() + ";");
+        }
+        if (kconfig != null) {
+            out.line("private final " + kconfig.className() + " " + kconfig.accessor() + ";");
         }
         out.line("private final Maps maps;");
         out.line("private final Progs progs;");
@@ -386,6 +428,9 @@ public final class SkeletonGenerator {
         for (GlobalPart g : globals) {
             out.line("this." + g.accessor() + " = new " + g.className() + "(object.globalData("
                     + SourceBuilder.literal(g.section().name()) + "));");
+        }
+        if (kconfig != null) {
+            out.line("this." + kconfig.accessor() + " = new " + kconfig.className() + "(object.globalData(\".kconfig\"));");
         }
         out.line("this.maps = new Maps(object);");
         out.line("this.progs = new Progs(object);");
@@ -482,6 +527,14 @@ public final class SkeletonGenerator {
             out.line("return " + g.accessor() + ";");
             out.close();
         }
+        if (kconfig != null) {
+            out.line("");
+            out.javadoc("The {@code __kconfig} externs, which libbpf fills in from the running kernel at load.", "",
+                    "@return the externs, readable after load");
+            out.open("public " + kconfig.className() + " " + kconfig.accessor() + "()");
+            out.line("return " + kconfig.accessor() + ";");
+            out.close();
+        }
         out.line("");
         out.javadoc("@return the maps, one accessor each");
         out.open("public Maps maps()");
@@ -560,6 +613,106 @@ public final class SkeletonGenerator {
         for (Var v : part.vars()) {
             globalVariable(out, x, v, index++);
         }
+        out.close();
+    }
+
+    private void kconfigSection(SourceBuilder out, KconfigPart part) {
+        String x = part.className();
+        out.line("");
+        out.javadoc("The {@code extern ... __kconfig} variables of the C code, read-only. libbpf fills them in at load",
+                "from the running kernel's configuration and version ({@code __weak} ones it cannot find are 0), so",
+                "reading one before {@code load()} throws {@link IllegalStateException}. libbpf also decides where",
+                "each lies in {@code .kconfig}; the offsets are asked from the runtime once, at open.");
+        out.open("public static final class " + x);
+        out.line("private final GlobalData data;");
+        for (int i = 0; i < part.vars().size(); i++) {
+            out.line("private final long offset" + i + ";");
+        }
+        out.line("");
+        out.open(x + "(GlobalData data)");
+        out.line("this.data = data;");
+        int index = 0;
+        for (Var v : part.vars()) {
+            out.line("this.offset" + index++ + " = data.offsetOf(" + SourceBuilder.literal(v.variable().name()) + ");");
+        }
+        out.close();
+        out.line("");
+        out.javadoc("@return the runtime's view of {@code .kconfig}");
+        out.open("public GlobalData globalData()");
+        out.line("return data;");
+        out.close();
+        out.line("");
+        out.open("private void requireLoaded(String name)");
+        out.open("if (data.map().object().phase() == BpfObject.Phase.OPENED)");
+        out.line("throw new IllegalStateException(\"cannot read \" + name + \" of \" + OBJECT_RESOURCE");
+        out.line("        + \" before load(): libbpf fills the __kconfig externs from the running kernel at load\");");
+        out.close();
+        out.close();
+        index = 0;
+        for (Var v : part.vars()) {
+            kconfigVariable(out, v, "offset" + index++);
+        }
+        out.close();
+    }
+
+    private void kconfigVariable(SourceBuilder out, Var v, String off) {
+        String n = v.javaName();
+        String decl = SourceBuilder.code(v.cDecl());
+        String check = "requireLoaded(" + SourceBuilder.literal(v.variable().name()) + ");";
+        String throwsDoc = "@throws IllegalStateException before load";
+        Shape shape = v.shape();
+        out.line("");
+        if (shape instanceof Shape.Scalar s) {
+            out.javadoc("Reads " + decl + (s.enumClass() != null ? " (values in {@link " + s.enumClass() + "})" : "")
+                    + ".", "", "@return its value", throwsDoc);
+            out.open("public " + s.prim().java + " " + n + "()");
+            out.line(check);
+            out.line("return data.get" + s.prim().globalSuffix + "(" + off + ");");
+            out.close();
+            if (s.unsigned() && s.prim().isInteger() && s.prim() != Prim.LONG) {
+                String type = s.prim() == Prim.INT ? "long" : "int";
+                String convert = switch (s.prim()) {
+                    case BYTE -> "Byte.toUnsignedInt";
+                    case SHORT -> "Short.toUnsignedInt";
+                    default -> "Integer.toUnsignedLong";
+                };
+                out.line("");
+                out.javadoc("Reads {@link #" + n + "()} as the unsigned number C sees.", "", "@return the value, zero-extended",
+                        throwsDoc);
+                out.open("public " + type + " " + n + "Unsigned()");
+                out.line("return " + convert + "(" + n + "());");
+                out.close();
+            }
+        } else if (shape instanceof Shape.Chars ch && ch.count() > 0) {
+            out.javadoc("Reads " + decl + " as text: UTF-8 up to the first NUL.", "", "@return the text", throwsDoc);
+            out.open("public String " + n + "()");
+            out.line(check);
+            out.line("return data.getString(" + off + ", " + ch.count() + ");");
+            out.close();
+            out.line("");
+            kconfigBytes(out, n + "Bytes", off, ch.count(), decl, check);
+        } else if (shape instanceof Shape.Array a && a.dims().size() == 1 && a.element() instanceof Shape.Scalar s) {
+            out.javadoc("Reads one element of " + decl + ".", "", "@param i0 the index, below " + a.dims().get(0),
+                    "@return the element", throwsDoc);
+            out.open("public " + s.prim().java + " " + n + "(int i0)");
+            out.line(check);
+            out.line("return data.get" + s.prim().globalSuffix + "(" + off + " + Objects.checkIndex((long) i0, "
+                    + a.dims().get(0) + "L) * " + s.size() + "L);");
+            out.close();
+        } else {
+            String note = shape instanceof Shape.Raw r ? r.reason() : "raw bytes";
+            kconfigBytes(out, n, off, shape.size(), decl + ": " + SourceBuilder.code(note), check);
+        }
+    }
+
+    private void kconfigBytes(SourceBuilder out, String n, String off, long size, String what, String check) {
+        out.javadoc("Reads the raw bytes of " + what + ".", "", "@return a copy of the bytes",
+                "@throws IllegalStateException before load");
+        out.open("public byte[] " + n + "()");
+        out.line(check);
+        out.line("byte[] bytes = new byte[" + size + "];");
+        out.line("data.getBytes(" + off + ", bytes);");
+        out.line("return bytes;");
         out.close();
     }
 

@@ -40,7 +40,8 @@ class SkeletonGoldenTest {
             "btf_zoo.bpf.c", List.of("tagged", "color"),
             "maps.bpf.c", List.of(),
             "programs.bpf.c", List.of(),
-            "skel_kernel.bpf.c", List.of("skel_event"));
+            "skel_kernel.bpf.c", List.of("skel_event"),
+            "skel_kconfig.bpf.c", List.of());
 
     @TempDir
     Path work;

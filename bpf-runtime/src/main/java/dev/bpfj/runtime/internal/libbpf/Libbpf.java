@@ -446,6 +446,58 @@ public final class Libbpf {
         }
     }
 
+    private static final class bpf_object__btf {
+        static final MethodHandle HANDLE = Native.libbpf("bpf_object__btf", FunctionDescriptor.of(ADDRESS, ADDRESS), NONE);
+    }
+
+    /** Calls libbpf's {@code bpf_object__btf}: the object's own BTF as libbpf fixed it up at open, or NULL. */
+    public static MemorySegment bpf_object__btf(MemorySegment obj) {
+        try {
+            return (MemorySegment) bpf_object__btf.HANDLE.invokeExact(obj);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private static final class btf__find_by_name_kind {
+        static final MethodHandle HANDLE = Native.libbpf("btf__find_by_name_kind", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), NONE);
+    }
+
+    /** Calls libbpf's {@code btf__find_by_name_kind}: a type id, or {@code -ENOENT}. */
+    public static int btf__find_by_name_kind(MemorySegment btf, MemorySegment name, int kind) {
+        try {
+            return (int) btf__find_by_name_kind.HANDLE.invokeExact(btf, name, kind);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private static final class btf__type_by_id {
+        static final MethodHandle HANDLE = Native.libbpf("btf__type_by_id", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT), NONE);
+    }
+
+    /** Calls libbpf's {@code btf__type_by_id}: a {@code struct btf_type *} (zero-length segment), or NULL. */
+    public static MemorySegment btf__type_by_id(MemorySegment btf, int id) {
+        try {
+            return (MemorySegment) btf__type_by_id.HANDLE.invokeExact(btf, id);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private static final class btf__name_by_offset {
+        static final MethodHandle HANDLE = Native.libbpf("btf__name_by_offset", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT), NONE);
+    }
+
+    /** Calls libbpf's {@code btf__name_by_offset}: a C string, or NULL for a bad offset. */
+    public static MemorySegment btf__name_by_offset(MemorySegment btf, int offset) {
+        try {
+            return (MemorySegment) btf__name_by_offset.HANDLE.invokeExact(btf, offset);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
     private static final class bpf_map__pin {
         static final MethodHandle HANDLE = Native.libbpf("bpf_map__pin", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), NONE);
     }

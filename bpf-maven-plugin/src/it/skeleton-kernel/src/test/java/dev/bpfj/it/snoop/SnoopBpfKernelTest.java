@@ -104,6 +104,27 @@ class SnoopBpfKernelTest {
     }
 
     @Test
+    @KernelTest(needs = KernelTest.Facility.TRACEFS)
+    void kconfigExternsAreReadAfterLoad() throws IOException {
+        try (SnoopBpf skel = SnoopBpf.open()) {
+            IllegalStateException early = assertThrows(IllegalStateException.class,
+                    () -> skel.kconfig().linuxKernelVersion());
+            assertTrue(early.getMessage().contains("before load()"), early.getMessage());
+            skel.load();
+            String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?").matcher(release);
+            assertTrue(m.lookingAt(), release);
+            int patch = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
+            int expected = Integer.parseInt(m.group(1)) << 16 | Integer.parseInt(m.group(2)) << 8 | Math.min(patch, 255);
+            assertEquals(expected, skel.kconfig().linuxKernelVersion(), release);
+            skel.attach();
+            openSomeFiles();
+            assertTrue(skel.bss().hits() > 0, "the program ran");
+            assertEquals(expected, skel.bss().seenVersion(), "the BPF side read the same value");
+        }
+    }
+
+    @Test
     void typesKnowTheirLayout() {
         assertEquals(32L, SnoopBpf.SnoopEvent.BYTE_SIZE);
         assertEquals(SnoopBpf.SnoopEvent.BYTE_SIZE, SnoopBpf.SnoopEvent.LAYOUT.byteSize());
