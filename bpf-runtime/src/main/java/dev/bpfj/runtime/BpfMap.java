@@ -32,7 +32,8 @@ public final class BpfMap implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
     private static final long MAP_CREATE_OPTS_SIZE = 48;
     private static final long MAP_INFO_SIZE = 88;
-    private static final int BATCH_SIZE = 256;
+    /** Bytes of keys and values one batch lookup may fill (see initialBatchCapacity). */
+    private static final long BATCH_BUFFER_BYTES = 256 * 1024;
 
     private final BpfObject object;
     private final MemorySegment handle;
@@ -399,10 +400,12 @@ public final class BpfMap implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment current = arena.allocate(Math.max(1, keySize), 8).asSlice(0, keySize);
             MemorySegment next = arena.allocate(Math.max(1, keySize), 8).asSlice(0, keySize);
+            // One read-only view for every call: the loop allocates nothing per key.
+            MemorySegment view = current.asReadOnly();
             MemorySegment previous = MemorySegment.NULL;
             while (nextKeyUnchecked(mapFd, previous, next)) {
                 current.copyFrom(next);
-                action.accept(current.asReadOnly());
+                action.accept(view);
                 previous = current;
             }
         }
@@ -414,53 +417,92 @@ public final class BpfMap implements AutoCloseable {
      */
     public void forEach(BiConsumer<MemorySegment, MemorySegment> action) {
         int mapFd = fd();
-        if (!forEachBatched(mapFd, action)) {
+        if (forEachBatched(mapFd, action, initialBatchCapacity()) < 0) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment value = arena.allocate(Math.max(1, valueBufferSize()), 8).asSlice(0, valueBufferSize());
+                MemorySegment valueView = value.asReadOnly();
                 forEachKey(key -> {
                     if (lookupUnchecked(mapFd, key, value)) {
-                        action.accept(key, value.asReadOnly());
+                        action.accept(key, valueView);
                     }
                 });
             }
         }
     }
 
-    /** Batch iteration; returns false (having called nothing) when the kernel or map lacks it. */
-    private boolean forEachBatched(int mapFd, BiConsumer<MemorySegment, MemorySegment> action) {
-        if (type != MapType.HASH && type != MapType.PERCPU_HASH && type != MapType.LRU_HASH
-                && type != MapType.LRU_PERCPU_HASH && type != MapType.ARRAY && type != MapType.PERCPU_ARRAY) {
-            return false;
+    /** True for the map types whose kernel side implements {@code BPF_MAP_LOOKUP_BATCH}. */
+    private boolean batchable() {
+        return type == MapType.HASH || type == MapType.PERCPU_HASH || type == MapType.LRU_HASH
+                || type == MapType.LRU_PERCPU_HASH || type == MapType.ARRAY || type == MapType.PERCPU_ARRAY;
+    }
+
+    /**
+     * Elements per batch to start with: the whole map when its keys and values fit in
+     * {@code BATCH_BUFFER_BYTES}, fewer otherwise. Each batch is a system call, and that call
+     * dominates the cost of an iteration, so a large batch matters more than the buffer's size.
+     */
+    private int initialBatchCapacity() {
+        long entryBytes = (long) keySize + valueBufferSize();
+        long fitting = Math.max(1, BATCH_BUFFER_BYTES / Math.max(1, entryBytes));
+        return (int) Math.max(1, Math.min(Math.max(1, maxEntries), fitting));
+    }
+
+    /**
+     * Batch iteration starting with room for {@code capacity} elements per call.
+     *
+     * @return the capacity the iteration ended with (larger than asked when a hash bucket did not
+     *         fit), or -1, having called nothing, when the kernel or the map lacks batch lookups
+     */
+    int forEachBatched(int mapFd, BiConsumer<MemorySegment, MemorySegment> action, int capacity) {
+        if (!batchable()) {
+            return -1;
         }
-        long valueBuffer = valueBufferSize();
+        long keyBytes = keySize;
+        long valueBytes = valueBufferSize();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment keys = arena.allocate((long) keySize * BATCH_SIZE, 8);
-            MemorySegment values = arena.allocate(valueBuffer * BATCH_SIZE, 8);
+            MemorySegment keys = arena.allocate(Math.max(1, keyBytes * capacity), 8);
+            MemorySegment values = arena.allocate(Math.max(1, valueBytes * capacity), 8);
             // The batch cursor is opaque: a key for arrays, a bucket index for hashes.
-            long tokenSize = Math.max(8, keySize);
+            long tokenSize = Math.max(8, keyBytes);
             MemorySegment in = arena.allocate(tokenSize, 8);
             MemorySegment out = arena.allocate(tokenSize, 8);
             MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment opts = arena.allocate(24, 8);
             opts.set(ValueLayout.JAVA_LONG, 0, 24);
+            // Every element is copied into this one key and value and handed over through the same
+            // two read-only views: a few bytes of copying instead of two or four segment objects
+            // per element, so the loop allocates nothing whatever the action does with them.
+            MemorySegment key = arena.allocate(Math.max(1, keyBytes), 8).asSlice(0, keyBytes);
+            MemorySegment value = arena.allocate(Math.max(1, valueBytes), 8).asSlice(0, valueBytes);
+            MemorySegment keyView = key.asReadOnly();
+            MemorySegment valueView = value.asReadOnly();
             boolean first = true;
             while (true) {
-                count.set(ValueLayout.JAVA_INT, 0, BATCH_SIZE);
+                count.set(ValueLayout.JAVA_INT, 0, capacity);
                 int rc = Libbpf.bpf_map_lookup_batch(mapFd, first ? MemorySegment.NULL : in, out, keys, values, count, opts);
+                if (rc == -Errno.ENOSPC) {
+                    // A hash map hands out whole buckets only; ENOSPC means the next bucket holds
+                    // more elements than the buffers, and nothing was copied. Grow and ask again
+                    // from the same cursor. A bucket cannot hold more than the map's elements.
+                    if (capacity >= Math.max(1, maxEntries)) {
+                        throw failure("look up a batch of elements of map", Errno.ENOSPC);
+                    }
+                    capacity = (int) Math.min(Math.max(1, maxEntries), 2L * capacity);
+                    keys = arena.allocate(Math.max(1, keyBytes * capacity), 8);
+                    values = arena.allocate(Math.max(1, valueBytes * capacity), 8);
+                    continue;
+                }
                 boolean last = rc == -Errno.ENOENT;
                 if (rc < 0 && !last) {
                     if (first && (rc == -Errno.EINVAL || rc == -Errno.ENOTSUPP || rc == -Errno.EOPNOTSUPP)) {
-                        return false;
+                        return -1;
                     }
                     throw failure("look up a batch of elements of map", -rc);
                 }
-                int n = count.get(ValueLayout.JAVA_INT, 0);
-                for (int i = 0; i < n; i++) {
-                    action.accept(keys.asSlice((long) i * keySize, keySize).asReadOnly(),
-                            values.asSlice(i * valueBuffer, valueBuffer).asReadOnly());
-                }
+                deliver(action, keys, values, count.get(ValueLayout.JAVA_INT, 0), keyBytes, valueBytes,
+                        key, value, keyView, valueView);
                 if (last) {
-                    return true;
+                    return capacity;
                 }
                 in.copyFrom(out);
                 first = false;
@@ -468,10 +510,26 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
-    /** The number of elements, counted by iterating the keys. */
+    /**
+     * Hands {@code n} batched elements to {@code action}. A small method of its own so that the
+     * JIT compiles and inlines the per-element loop early, apart from the setup around it.
+     */
+    private static void deliver(BiConsumer<MemorySegment, MemorySegment> action, MemorySegment keys,
+            MemorySegment values, int n, long keyBytes, long valueBytes, MemorySegment key, MemorySegment value,
+            MemorySegment keyView, MemorySegment valueView) {
+        for (int i = 0; i < n; i++) {
+            MemorySegment.copy(keys, i * keyBytes, key, 0, keyBytes);
+            MemorySegment.copy(values, i * valueBytes, value, 0, valueBytes);
+            action.accept(keyView, valueView);
+        }
+    }
+
+    /** The number of elements, counted with batch lookups where the map supports them, else by iterating the keys. */
     public int count() {
         int[] count = {0};
-        forEachKey(key -> count[0]++);
+        if (forEachBatched(fd(), (key, value) -> count[0]++, initialBatchCapacity()) < 0) {
+            forEachKey(key -> count[0]++);
+        }
         return count[0];
     }
 

@@ -92,6 +92,62 @@ class BpfMapTest {
     }
 
     @Test
+    void batchIterationGrowsPastCrowdedBucketsAndSeesEveryElementOnce() {
+        // 4,096 elements in a map of 4,096 hash buckets: with a random hash seed many buckets hold
+        // two or more. Starting from room for one element, each such bucket makes the kernel answer
+        // ENOSPC (it hands out whole buckets only), and the iteration has to grow and ask again.
+        int entries = 4096;
+        try (BpfMap map = BpfMap.create(MapType.HASH, "bpfj_test_crowd", 4, 16, entries);
+                Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(4, 4);
+            MemorySegment value = arena.allocate(16, 8);
+            for (int i = 0; i < entries; i++) {
+                key.set(ValueLayout.JAVA_INT, 0, i);
+                value.set(ValueLayout.JAVA_LONG, 0, i * 7L);
+                value.set(ValueLayout.JAVA_LONG, 8, -i);
+                map.update(key, value);
+            }
+            int[] seen = new int[entries];
+            int capacity = map.forEachBatched(map.fd(), (k, v) -> {
+                int i = k.get(ValueLayout.JAVA_INT, 0);
+                assertEquals(i * 7L, v.get(ValueLayout.JAVA_LONG, 0), "first half of the value of key " + i);
+                assertEquals(-i, v.get(ValueLayout.JAVA_LONG, 8), "second half of the value of key " + i);
+                seen[i]++;
+            }, 1);
+            assertTrue(capacity > 1,
+                    "no bucket held two elements, so ENOSPC was never exercised; capacity " + capacity);
+            for (int i = 0; i < entries; i++) {
+                assertEquals(1, seen[i], "times key " + i + " was seen");
+            }
+
+            // The public paths, with their own batch size, agree.
+            int[] again = new int[entries];
+            map.forEach((k, v) -> again[k.get(ValueLayout.JAVA_INT, 0)]++);
+            for (int i = 0; i < entries; i++) {
+                assertEquals(1, again[i], "times forEach saw key " + i);
+            }
+            assertEquals(entries, map.count());
+        }
+    }
+
+    @Test
+    void iterationViewsAreReadOnlyAndInvalidAfterTheCall() {
+        try (BpfMap map = BpfMap.create(MapType.HASH, "bpfj_test_views", 4, 8, 8)) {
+            map.updateLong(1, 10);
+            map.updateLong(2, 20);
+            List<MemorySegment> kept = new ArrayList<>();
+            map.forEach((k, v) -> {
+                assertTrue(k.isReadOnly());
+                assertTrue(v.isReadOnly());
+                kept.add(k);
+            });
+            assertEquals(2, kept.size());
+            // The segments belong to the iteration: using one afterwards is an error, not a stale read.
+            assertThrows(IllegalStateException.class, () -> kept.get(0).get(ValueLayout.JAVA_INT, 0));
+        }
+    }
+
+    @Test
     void perCpuValuesOnePerPossibleCpu() {
         try (BpfMap map = BpfMap.create(MapType.PERCPU_ARRAY, "bpfj_test_pcpu", 4, 4, 2)) {
             int cpus = BpfSystem.possibleCpus();
