@@ -372,23 +372,7 @@ public final class Btf {
         }
 
         Btf parse() throws BpfFormatException {
-            int magic = in.u16(0);
-            if (magic == MAGIC) {
-                in.order = ByteOrder.LITTLE_ENDIAN;
-            } else if (Integer.reverseBytes(magic << 16) == MAGIC) {
-                in.order = ByteOrder.BIG_ENDIAN;
-            } else {
-                throw in.fail(0, "bad BTF magic 0x" + Integer.toHexString(magic) + " (expected 0xeb9f)");
-            }
-            int version = in.u8(2);
-            if (version != 1) {
-                throw in.fail(2, "unsupported BTF version " + version + " (expected 1)");
-            }
-            long headerLength = in.u32(4);
-            if (headerLength < HEADER_MIN || headerLength > in.length) {
-                throw in.fail(4, "BTF header length " + headerLength + " is smaller than " + HEADER_MIN
-                        + " or larger than the blob (" + in.length + " bytes)");
-            }
+            long headerLength = in.readCommonHeader("BTF", HEADER_MIN);
             long typeOff = in.u32(8);
             long typeLen = in.u32(12);
             long strOff = in.u32(16);

@@ -2,7 +2,6 @@ package dev.bpfj.toolchain.btf;
 
 import dev.bpfj.toolchain.BpfFormatException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -19,7 +18,6 @@ import java.util.function.Predicate;
  */
 public final class BtfExt {
 
-    private static final int MAGIC = 0xeB9F;
     private static final int HEADER_MIN = 24;
     private static final int HEADER_WITH_CORE = 32;
     private static final int FUNC_INFO_MIN = 8;
@@ -54,23 +52,7 @@ public final class BtfExt {
         section.duplicate().get(bytes);
         BtfReader in = new BtfReader(Objects.requireNonNull(fileName, "fileName"), sectionName, fileOffset, bytes, 0,
                 bytes.length);
-        int magic = in.u16(0);
-        if (magic == MAGIC) {
-            in.order = ByteOrder.LITTLE_ENDIAN;
-        } else if (Integer.reverseBytes(magic << 16) == MAGIC) {
-            in.order = ByteOrder.BIG_ENDIAN;
-        } else {
-            throw in.fail(0, "bad BTF.ext magic 0x" + Integer.toHexString(magic) + " (expected 0xeb9f)");
-        }
-        int version = in.u8(2);
-        if (version != 1) {
-            throw in.fail(2, "unsupported BTF.ext version " + version + " (expected 1)");
-        }
-        long headerLength = in.u32(4);
-        if (headerLength < HEADER_MIN || headerLength > bytes.length) {
-            throw in.fail(4, "BTF.ext header length " + headerLength + " is smaller than " + HEADER_MIN
-                    + " or larger than the section (" + bytes.length + " bytes)");
-        }
+        long headerLength = in.readCommonHeader("BTF.ext", HEADER_MIN);
         Parser parser = new Parser(in, btf, headerLength);
         List<BtfFuncInfo> funcs = new ArrayList<>();
         parser.records(8, "func_info", FUNC_INFO_MIN, (sec, at) -> {

@@ -95,6 +95,35 @@ final class BtfReader {
         return true;
     }
 
+    /**
+     * Reads the header both BTF and BTF.ext start with: the magic (which also sets the byte
+     * order), version 1, and the header length, checked against {@code minimum} and the blob.
+     *
+     * @param what    "BTF" or "BTF.ext", for messages
+     * @param minimum the smallest header length this format accepts
+     * @return the header length
+     */
+    long readCommonHeader(String what, int minimum) throws BpfFormatException {
+        int magic = u16(0);
+        if (magic == Btf.MAGIC) {
+            order = ByteOrder.LITTLE_ENDIAN;
+        } else if (Integer.reverseBytes(magic << 16) == Btf.MAGIC) {
+            order = ByteOrder.BIG_ENDIAN;
+        } else {
+            throw fail(0, "bad " + what + " magic 0x" + Integer.toHexString(magic) + " (expected 0xeb9f)");
+        }
+        int version = u8(2);
+        if (version != 1) {
+            throw fail(2, "unsupported " + what + " version " + version + " (expected 1)");
+        }
+        long headerLength = u32(4);
+        if (headerLength < minimum || headerLength > length) {
+            throw fail(4, what + " header length " + headerLength + " is smaller than " + minimum
+                    + " or larger than its " + length + " bytes");
+        }
+        return headerLength;
+    }
+
     BpfFormatException fail(long at, String problem) {
         // Forged offsets can point anywhere; the reported position stays inside the blob.
         return new BpfFormatException(fileName, sectionName, fileOffset + Math.max(0, Math.min(at, length)), problem);
