@@ -29,8 +29,14 @@ import java.util.stream.Stream;
  * stays, so the compiler has nothing to redo); a changed one is written to a temporary file in
  * the same folder and moved over the old one. Outputs of objects that disappeared (a skeleton
  * that starts with {@link SkeletonGenerator#HEADER_PREFIX}, a copied {@code .bpf.o}) are deleted.
+ * When neither the request, the generator, the objects nor the outputs changed since the last run
+ * (sizes and modification times, recorded in {@value #STATE_FILE} next to the objects), the run
+ * reads no object at all.
  */
 public final class Skeletons {
+
+    /** Kept in the object directory: what the outputs were generated from, for no-op builds. */
+    static final String STATE_FILE = ".bpfj-skeleton-state";
 
     private static final Pattern PACKAGE = Pattern.compile("([a-zA-Z_$][a-zA-Z0-9_$]*)(\\.[a-zA-Z_$][a-zA-Z0-9_$]*)*");
 
@@ -67,6 +73,19 @@ public final class Skeletons {
         Path packageDir = pkg.isEmpty() ? Path.of("") : Path.of(pkg.replace('.', '/'));
         Path sourceDir = request.sourceDirectory().resolve(packageDir);
         Path resourceDir = request.resourceDirectory().resolve(packageDir);
+        Path stateFile = request.objectDirectory().resolve(STATE_FILE);
+        List<Path> expected = new ArrayList<>();
+        for (Path object : objects) {
+            expected.add(sourceDir.resolve(SkeletonGenerator.className(object.getFileName().toString()) + ".java"));
+        }
+        if (!objects.isEmpty() && Files.isRegularFile(stateFile)
+                && Files.readString(stateFile, StandardCharsets.UTF_8).equals(fingerprint(request, objects, expected,
+                        resourceDir))) {
+            // Nothing that goes into the outputs changed since they were written: no parsing.
+            log.debug("BPF skeletons are up to date (" + stateFile + ")");
+            return new SkeletonResult(expected, 0, 2 * objects.size(), List.of());
+        }
+        Files.deleteIfExists(stateFile);
         Set<Path> keep = new HashSet<>();
         Map<String, Path> classes = new HashMap<>();
         List<Path> sources = new ArrayList<>();
@@ -119,11 +138,60 @@ public final class Skeletons {
             }
         }
         List<Path> deleted = deleteStale(request.sourceDirectory(), request.resourceDirectory(), keep);
+        if (!objects.isEmpty()) {
+            writeIfChanged(stateFile, fingerprint(request, objects, sources, resourceDir)
+                    .getBytes(StandardCharsets.UTF_8));
+        }
         if (written > 0 || !deleted.isEmpty()) {
             log.info("Generated " + sources.size() + " BPF skeleton(s) in " + request.sourceDirectory()
                     + (deleted.isEmpty() ? "" : ", removed " + deleted.size() + " stale output(s)"));
         }
         return new SkeletonResult(sources, written, unchanged, deleted);
+    }
+
+    /**
+     * What the outputs depend on, as text: the request, the generator's own jar, and the size and
+     * modification time of every object and every output. Equal text means nothing to do.
+     */
+    private static String fingerprint(SkeletonRequest request, List<Path> objects, List<Path> sources,
+            Path resourceDir) throws IOException {
+        StringBuilder text = new StringBuilder(256);
+        text.append("package=").append(request.packageName()).append('\n');
+        text.append("types=").append(request.extraTypes()).append('\n');
+        text.append("sources=").append(request.sourceDirectory().toAbsolutePath()).append('\n');
+        text.append("generator=").append(generatorStamp()).append('\n');
+        for (int i = 0; i < objects.size(); i++) {
+            Path object = objects.get(i);
+            stamp(text, object);
+            stamp(text, sources.get(i));
+            stamp(text, resourceDir.resolve(object.getFileName().toString()));
+        }
+        return text.toString();
+    }
+
+    private static void stamp(StringBuilder text, Path file) throws IOException {
+        text.append(file.toAbsolutePath()).append(' ');
+        if (Files.isRegularFile(file)) {
+            text.append(Files.size(file)).append(' ').append(Files.getLastModifiedTime(file).toMillis());
+        } else {
+            text.append("missing");
+        }
+        text.append('\n');
+    }
+
+    /** The jar (or folder) the generator was loaded from: a new plugin version regenerates. */
+    private static String generatorStamp() {
+        try {
+            var source = Skeletons.class.getProtectionDomain().getCodeSource();
+            if (source == null) {
+                return "unknown";
+            }
+            Path location = Path.of(source.getLocation().toURI());
+            return location + " " + Files.getLastModifiedTime(location).toMillis();
+        } catch (Exception e) {
+            // Without a stamp the state never matches twice in a row: always regenerate.
+            return "unknown " + System.nanoTime();
+        }
     }
 
     private static boolean hasType(BpfObjectSpec spec, String type) {

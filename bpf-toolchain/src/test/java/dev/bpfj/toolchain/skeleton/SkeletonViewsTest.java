@@ -168,6 +168,34 @@ class SkeletonViewsTest {
     }
 
     @Test
+    void aNoOpRunReadsNoObjectAndAChangedObjectIsReadAgain() throws Exception {
+        Path objects = work.resolve("bpf");
+        Files.createDirectories(objects);
+        Path compiled = ClangFixtures.compile(Path.of("src/test/bpf/skel_kernel.bpf.c"), work.resolve("cache"));
+        Path object = objects.resolve("skel_kernel.bpf.o");
+        Files.copy(compiled, object);
+        SkeletonRequest request = new SkeletonRequest(objects, work.resolve("gen"), work.resolve("res"), "com.example",
+                List.of());
+        Skeletons skeletons = new Skeletons(BuildLog.silent());
+        assertEquals(2, skeletons.generate(request).written());
+        assertTrue(Files.exists(objects.resolve(Skeletons.STATE_FILE)));
+
+        // Same size and time stamp but unreadable content: only a run that skips parsing succeeds.
+        FileTime stamp = Files.getLastModifiedTime(object);
+        Files.write(object, new byte[(int) Files.size(object)]);
+        Files.setLastModifiedTime(object, stamp);
+        SkeletonResult noOp = skeletons.generate(request);
+        assertEquals(0, noOp.written());
+        assertEquals(List.of(work.resolve("gen/com/example/SkelKernelBpf.java")), noOp.sources());
+
+        // A new time stamp (as a recompile gives) makes the run read the object again.
+        Files.setLastModifiedTime(object, FileTime.fromMillis(stamp.toMillis() + 2_000));
+        BpfBuildException reread = assertThrows(BpfBuildException.class, () -> skeletons.generate(request));
+        assertTrue(reread.getMessage().contains("skel_kernel.bpf.o"), reread.getMessage());
+        assertFalse(Files.exists(objects.resolve(Skeletons.STATE_FILE)), "a failed run leaves no state that looks current");
+    }
+
+    @Test
     void badInputIsTheUsersMistakeWithAClearMessage() throws Exception {
         Path objects = work.resolve("bpf");
         Files.createDirectories(objects);
