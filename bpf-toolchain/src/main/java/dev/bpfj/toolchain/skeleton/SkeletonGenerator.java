@@ -669,20 +669,7 @@ public final class SkeletonGenerator {
             out.line(check);
             out.line("return data.get" + s.prim().globalSuffix + "(" + off + ");");
             out.close();
-            if (s.unsigned() && s.prim().isInteger() && s.prim() != Prim.LONG) {
-                String type = s.prim() == Prim.INT ? "long" : "int";
-                String convert = switch (s.prim()) {
-                    case BYTE -> "Byte.toUnsignedInt";
-                    case SHORT -> "Short.toUnsignedInt";
-                    default -> "Integer.toUnsignedLong";
-                };
-                out.line("");
-                out.javadoc("Reads {@link #" + n + "()} as the unsigned number C sees.", "", "@return the value, zero-extended",
-                        throwsDoc);
-                out.open("public " + type + " " + n + "Unsigned()");
-                out.line("return " + convert + "(" + n + "());");
-                out.close();
-            }
+            StructEmitter.unsignedHelper(out, n, s, "", throwsDoc);
         } else if (shape instanceof Shape.Chars ch && ch.count() > 0) {
             out.javadoc("Reads " + decl + " as text: UTF-8 up to the first NUL.", "", "@return the text", throwsDoc);
             out.open("public String " + n + "()");
@@ -735,19 +722,7 @@ public final class SkeletonGenerator {
             out.line("data.set" + suffix + "(" + off + "L, value);");
             out.line("return this;");
             out.close();
-            if (s.unsigned() && s.prim().isInteger() && s.prim() != Prim.LONG) {
-                String type = s.prim() == Prim.INT ? "long" : "int";
-                String convert = switch (s.prim()) {
-                    case BYTE -> "Byte.toUnsignedInt";
-                    case SHORT -> "Short.toUnsignedInt";
-                    default -> "Integer.toUnsignedLong";
-                };
-                out.line("");
-                out.javadoc("Reads {@link #" + n + "()} as the unsigned number C sees.", "", "@return the value, zero-extended");
-                out.open("public " + type + " " + n + "Unsigned()");
-                out.line("return " + convert + "(" + n + "());");
-                out.close();
-            }
+            StructEmitter.unsignedHelper(out, n, s, "");
         } else if (shape instanceof Shape.Chars ch && ch.count() > 0) {
             out.javadoc("Reads " + decl + " as text: UTF-8 up to the first NUL.", "", "@return the text");
             out.open("public String " + n + "()");

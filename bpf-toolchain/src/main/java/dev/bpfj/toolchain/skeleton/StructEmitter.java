@@ -455,7 +455,11 @@ final class StructEmitter {
         return note.toString();
     }
 
-    private void unsignedHelper(SourceBuilder out, String n, Shape.Scalar s, String args) {
+    /**
+     * Emits {@code nUnsigned(args)}, which widens an unsigned C integer of 1 to 4 bytes; nothing
+     * for other scalars. {@code moreDoc} lines (e.g. an {@code @throws}) end its Javadoc.
+     */
+    static void unsignedHelper(SourceBuilder out, String n, Shape.Scalar s, String args, String... moreDoc) {
         if (!s.unsigned() || !s.prim().isInteger() || s.prim() == Prim.LONG) {
             return;
         }
@@ -466,7 +470,12 @@ final class StructEmitter {
             default -> "Integer.toUnsignedLong";
         };
         out.line("");
-        out.javadoc("Reads {@link #" + n + "()} as the unsigned number C sees.", "", "@return the value, zero-extended");
+        String[] doc = new String[3 + moreDoc.length];
+        doc[0] = "Reads {@link #" + n + "()} as the unsigned number C sees.";
+        doc[1] = "";
+        doc[2] = "@return the value, zero-extended";
+        System.arraycopy(moreDoc, 0, doc, 3, moreDoc.length);
+        out.javadoc(doc);
         out.open("public " + type + " " + n + "Unsigned(" + args + ")");
         out.line("return " + convert + "(" + n + "());");
         out.close();
