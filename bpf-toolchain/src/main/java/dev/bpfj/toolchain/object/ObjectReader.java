@@ -26,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +38,17 @@ import java.util.TreeMap;
 
 /** Builds a {@link BpfObjectSpec} from a parsed ELF file; one instance per object. */
 final class ObjectReader {
+
+    /** The map attributes written as {@code __uint(name, N)} (or {@code __ulong}), by their member name. */
+    private static final Map<String, MapSpec.Field> NUMERIC_ATTRIBUTES = Map.of(
+            "type", MapSpec.Field.TYPE,
+            "max_entries", MapSpec.Field.MAX_ENTRIES,
+            "map_flags", MapSpec.Field.MAP_FLAGS,
+            "pinning", MapSpec.Field.PINNING,
+            "numa_node", MapSpec.Field.NUMA_NODE,
+            "map_extra", MapSpec.Field.MAP_EXTRA,
+            "key_size", MapSpec.Field.KEY_SIZE,
+            "value_size", MapSpec.Field.VALUE_SIZE);
 
     private static final String MAPS_SECTION = ".maps";
     private static final String LEGACY_MAPS_SECTION = "maps";
@@ -274,63 +286,30 @@ final class ObjectReader {
                     + "); define it as struct { __uint(type, ...); ... } " + name + " SEC(\".maps\")");
         }
         Set<MapSpec.Field> present = EnumSet.noneOf(MapSpec.Field.class);
-        long type = 0;
-        long keySize = 0;
-        long valueSize = 0;
+        Map<MapSpec.Field, Long> numbers = new EnumMap<>(MapSpec.Field.class);
         OptionalInt keyType = OptionalInt.empty();
         OptionalInt valueType = OptionalInt.empty();
-        long maxEntries = 0;
-        long flags = 0;
-        long pinning = 0;
-        long numaNode = 0;
-        long mapExtra = 0;
         MapSpec inner = null;
         Map<Integer, String> initialValues = new TreeMap<>();
         for (BtfMember member : struct.members()) {
             String field = member.name();
+            MapSpec.Field numeric = NUMERIC_ATTRIBUTES.get(field);
+            if (numeric != null) {
+                numbers.put(numeric, uintAttribute(name, member, fileOffset));
+                present.add(numeric);
+                continue;
+            }
             switch (field) {
-                case "type" -> {
-                    type = uintAttribute(name, member, fileOffset);
-                    present.add(MapSpec.Field.TYPE);
-                }
-                case "max_entries" -> {
-                    maxEntries = uintAttribute(name, member, fileOffset);
-                    present.add(MapSpec.Field.MAX_ENTRIES);
-                }
-                case "map_flags" -> {
-                    flags = uintAttribute(name, member, fileOffset);
-                    present.add(MapSpec.Field.MAP_FLAGS);
-                }
-                case "pinning" -> {
-                    pinning = uintAttribute(name, member, fileOffset);
-                    present.add(MapSpec.Field.PINNING);
-                }
-                case "numa_node" -> {
-                    numaNode = uintAttribute(name, member, fileOffset);
-                    present.add(MapSpec.Field.NUMA_NODE);
-                }
-                case "map_extra" -> {
-                    mapExtra = uintAttribute(name, member, fileOffset);
-                    present.add(MapSpec.Field.MAP_EXTRA);
-                }
-                case "key_size" -> {
-                    keySize = uintAttribute(name, member, fileOffset);
-                    present.add(MapSpec.Field.KEY_SIZE);
-                }
-                case "value_size" -> {
-                    valueSize = uintAttribute(name, member, fileOffset);
-                    present.add(MapSpec.Field.VALUE_SIZE);
-                }
                 case "key" -> {
                     int pointee = typeAttribute(name, member, fileOffset);
                     keyType = OptionalInt.of(pointee);
-                    keySize = sizeOfAttribute(name, "key", pointee, fileOffset);
+                    numbers.put(MapSpec.Field.KEY_SIZE, sizeOfAttribute(name, "key", pointee, fileOffset));
                     present.add(MapSpec.Field.KEY);
                 }
                 case "value" -> {
                     int pointee = typeAttribute(name, member, fileOffset);
                     valueType = OptionalInt.of(pointee);
-                    valueSize = sizeOfAttribute(name, "value", pointee, fileOffset);
+                    numbers.put(MapSpec.Field.VALUE_SIZE, sizeOfAttribute(name, "value", pointee, fileOffset));
                     present.add(MapSpec.Field.VALUE);
                 }
                 case "values" -> {
@@ -350,6 +329,9 @@ final class ObjectReader {
                 }
             }
         }
+        long type = numbers.getOrDefault(MapSpec.Field.TYPE, 0L);
+        long keySize = numbers.getOrDefault(MapSpec.Field.KEY_SIZE, 0L);
+        long valueSize = numbers.getOrDefault(MapSpec.Field.VALUE_SIZE, 0L);
         if (keySize > Integer.MAX_VALUE || valueSize > Integer.MAX_VALUE) {
             throw error(MAPS_SECTION, fileOffset, "map " + name
                     + " has a key or value larger than 2 GiB");
@@ -358,8 +340,11 @@ final class ObjectReader {
             throw error(MAPS_SECTION, fileOffset, "map " + name + " has impossible type "
                     + type);
         }
-        return new MapSpec(name, (int) type, (int) keySize, (int) valueSize, keyType, valueType, maxEntries, flags,
-                pinning, numaNode, mapExtra, Optional.ofNullable(inner), initialValues, varId, struct.id(), present);
+        return new MapSpec(name, (int) type, (int) keySize, (int) valueSize, keyType, valueType,
+                numbers.getOrDefault(MapSpec.Field.MAX_ENTRIES, 0L), numbers.getOrDefault(MapSpec.Field.MAP_FLAGS, 0L),
+                numbers.getOrDefault(MapSpec.Field.PINNING, 0L), numbers.getOrDefault(MapSpec.Field.NUMA_NODE, 0L),
+                numbers.getOrDefault(MapSpec.Field.MAP_EXTRA, 0L), Optional.ofNullable(inner), initialValues, varId,
+                struct.id(), present);
     }
 
     /**
