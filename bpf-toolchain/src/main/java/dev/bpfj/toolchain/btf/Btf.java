@@ -349,7 +349,7 @@ public final class Btf {
         private final BtfReader in;
         private long stringStart;
         private long stringEnd;
-        private final List<BtfType> types = new ArrayList<>();
+        private List<BtfType> types;
         /** Byte offset (relative to the blob) at which each type's record starts, for messages. */
         private long[] typeOffsets = new long[16];
         private long[] sizes;
@@ -366,6 +366,8 @@ public final class Btf {
          */
         private NameCache nameCache;
         private byte[] state;
+        private int[] words;
+        private long wordBase;
 
         Parser(BtfReader in) {
             this.in = in;
@@ -395,6 +397,14 @@ public final class Btf {
             if (typeLen % 4 != 0) {
                 throw in.fail(12, "the BTF type section length " + typeLen + " is not a multiple of 4");
             }
+            // Kernel BTF averages about 40 bytes a type; sizing the list up front saves its regrowth.
+            types = new ArrayList<>((int) Math.min(1 << 22, typeLen / 32 + 16));
+            // The type section as 32-bit words, read in one bulk copy: every field of a type record
+            // is a whole word, and reading them from an array costs a cold JVM far less than
+            // assembling each from bytes with a bounds check.
+            words = new int[(int) (typeLen / 4)];
+            wordBase = typeStart;
+            ByteBuffer.wrap(in.bytes, in.start + (int) typeStart, (int) typeLen).order(in.order).asIntBuffer().get(words);
             types.add(BtfVoid.INSTANCE);
             nameCache = new NameCache(typeLen);
             long at = typeStart;
@@ -431,6 +441,14 @@ public final class Btf {
             return cached;
         }
 
+        /**
+         * The word of the type section at byte offset {@code at} of the blob, which the caller has
+         * checked lies inside the type section.
+         */
+        private long word(long at) {
+            return words[(int) ((at - wordBase) >>> 2)] & 0xffffffffL;
+        }
+
         /** The size of the part of a type record that follows its 12-byte common header. */
         private static long recordSize(BtfKind kind, int vlen) {
             return switch (kind) {
@@ -459,9 +477,9 @@ public final class Btf {
             if (end - at < 12) {
                 throw in.fail(at, "truncated BTF type " + id + ": needs 12 bytes, " + (end - at) + " remain");
             }
-            String name = name(in.u32(at), at);
-            long info = in.u32(at + 4);
-            long sizeOrType = in.u32(at + 8);
+            String name = name(word(at), at);
+            long info = word(at + 4);
+            long sizeOrType = word(at + 8);
             int vlen = (int) (info & 0xffff);
             int kindCode = (int) ((info >>> 24) & 0x1f);
             boolean kindFlag = (info >>> 31) != 0;
@@ -478,7 +496,7 @@ public final class Btf {
             }
             BtfType type = switch (kind) {
                 case INT -> {
-                    long data = in.u32(extra);
+                    long data = word(extra);
                     int bits = (int) (data & 0xff);
                     int offset = (int) ((data >>> 16) & 0xff);
                     int encoding = (int) ((data >>> 24) & 0x0f);
@@ -489,41 +507,42 @@ public final class Btf {
                     yield new BtfInt(id, name, (int) sizeOrType, encoding, offset, bits);
                 }
                 case PTR -> new BtfPtr(id, typeRef(sizeOrType, at + 8));
-                case ARRAY -> new BtfArray(id, typeRef(in.u32(extra), extra), typeRef(in.u32(extra + 4), extra + 4),
-                        in.u32(extra + 8));
+                case ARRAY -> new BtfArray(id, typeRef(word(extra), extra), typeRef(word(extra + 4), extra + 4),
+                        word(extra + 8));
                 case STRUCT, UNION -> {
-                    List<BtfMember> members = new ArrayList<>(vlen);
+                    // Arrays wrapped by List.of: the records' List.copyOf then keeps them as they are.
+                    BtfMember[] members = new BtfMember[vlen];
                     for (int i = 0; i < vlen; i++) {
                         long m = extra + 12L * i;
-                        String memberName = name(in.u32(m), m);
-                        int memberType = typeRef(in.u32(m + 4), m + 4);
-                        long offset = in.u32(m + 8);
+                        String memberName = name(word(m), m);
+                        int memberType = typeRef(word(m + 4), m + 4);
+                        long offset = word(m + 8);
                         long bitOffset = kindFlag ? offset & 0xffffff : offset;
                         int bitfieldSize = kindFlag ? (int) (offset >>> 24) : 0;
-                        members.add(new BtfMember(memberName, memberType, bitOffset, bitfieldSize));
+                        members[i] = new BtfMember(memberName, memberType, bitOffset, bitfieldSize);
                     }
                     if (!kindFlag && vlen > 0) {
                         addLegacyBitfieldStruct(id);
                     }
-                    yield new BtfStruct(id, name, sizeField(sizeOrType, at), members, kind == BtfKind.UNION);
+                    yield new BtfStruct(id, name, sizeField(sizeOrType, at), List.of(members), kind == BtfKind.UNION);
                 }
                 case ENUM -> {
-                    List<BtfEnumValue> values = new ArrayList<>(vlen);
+                    BtfEnumValue[] values = new BtfEnumValue[vlen];
                     for (int i = 0; i < vlen; i++) {
                         long e = extra + 8L * i;
-                        long raw = in.u32(e + 4);
-                        values.add(new BtfEnumValue(name(in.u32(e), e), kindFlag ? (long) (int) raw : raw));
+                        long raw = word(e + 4);
+                        values[i] = new BtfEnumValue(name(word(e), e), kindFlag ? (long) (int) raw : raw);
                     }
-                    yield new BtfEnum(id, name, enumSize(sizeOrType, at), kindFlag, values, false);
+                    yield new BtfEnum(id, name, enumSize(sizeOrType, at), kindFlag, List.of(values), false);
                 }
                 case ENUM64 -> {
-                    List<BtfEnumValue> values = new ArrayList<>(vlen);
+                    BtfEnumValue[] values = new BtfEnumValue[vlen];
                     for (int i = 0; i < vlen; i++) {
                         long e = extra + 12L * i;
-                        long value = in.u32(e + 4) | in.u32(e + 8) << 32;
-                        values.add(new BtfEnumValue(name(in.u32(e), e), value));
+                        long value = word(e + 4) | word(e + 8) << 32;
+                        values[i] = new BtfEnumValue(name(word(e), e), value);
                     }
-                    yield new BtfEnum(id, name, enumSize(sizeOrType, at), kindFlag, values, true);
+                    yield new BtfEnum(id, name, enumSize(sizeOrType, at), kindFlag, List.of(values), true);
                 }
                 case FWD -> new BtfFwd(id, name, kindFlag);
                 case TYPEDEF -> new BtfTypedef(id, name, typeRef(sizeOrType, at + 8));
@@ -539,15 +558,15 @@ public final class Btf {
                     yield new BtfFunc(id, name, typeRef(sizeOrType, at + 8), linkage);
                 }
                 case FUNC_PROTO -> {
-                    List<BtfParam> params = new ArrayList<>(vlen);
+                    BtfParam[] params = new BtfParam[vlen];
                     for (int i = 0; i < vlen; i++) {
                         long p = extra + 8L * i;
-                        params.add(new BtfParam(name(in.u32(p), p), typeRef(in.u32(p + 4), p + 4)));
+                        params[i] = new BtfParam(name(word(p), p), typeRef(word(p + 4), p + 4));
                     }
-                    yield new BtfFuncProto(id, typeRef(sizeOrType, at + 8), params);
+                    yield new BtfFuncProto(id, typeRef(sizeOrType, at + 8), List.of(params));
                 }
                 case VAR -> {
-                    long raw = in.u32(extra);
+                    long raw = word(extra);
                     BtfLinkage linkage = BtfLinkage.ofCode(raw);
                     if (linkage == null) {
                         throw in.fail(extra, "BTF variable " + id + " '" + name + "' has unknown linkage " + raw);
@@ -558,7 +577,7 @@ public final class Btf {
                     List<BtfVarSecinfo> vars = new ArrayList<>(vlen);
                     for (int i = 0; i < vlen; i++) {
                         long v = extra + 12L * i;
-                        vars.add(new BtfVarSecinfo(typeRef(in.u32(v), v), in.u32(v + 4), in.u32(v + 8)));
+                        vars.add(new BtfVarSecinfo(typeRef(word(v), v), word(v + 4), word(v + 8)));
                     }
                     yield new BtfDatasec(id, name, sizeField(sizeOrType, at), vars);
                 }
@@ -571,7 +590,7 @@ public final class Btf {
                     yield new BtfFloat(id, name, (int) sizeOrType);
                 }
                 case DECL_TAG -> {
-                    long component = in.u32(extra);
+                    long component = word(extra);
                     yield new BtfDeclTag(id, name, typeRef(sizeOrType, at + 8), (int) component);
                 }
                 case VOID -> throw new AssertionError("unreachable");

@@ -128,33 +128,31 @@ final class HeaderEmitter {
     // ---------------------------------------------------------------- names
 
     private void assignNames() {
-        Map<String, Integer> tagCounts = new HashMap<>();
-        Set<String> tags = new HashSet<>();
-        Map<String, Integer> identCounts = new HashMap<>();
-        Set<String> idents = new HashSet<>();
+        Map<String, int[]> tags = new HashMap<>(4 * 1024);
+        Map<String, int[]> idents = new HashMap<>(128 * 1024);
         for (BtfType type : types) {
             switch (type.kind()) {
                 case STRUCT:
                 case UNION:
                 case FWD:
                     if (!type.name().isEmpty()) {
-                        names[type.id()] = unique(type.name(), tagCounts, tags);
+                        names[type.id()] = unique(type.name(), tags);
                     }
                     break;
                 case ENUM:
                 case ENUM64:
                     if (!type.name().isEmpty()) {
-                        names[type.id()] = unique(type.name(), tagCounts, tags);
+                        names[type.id()] = unique(type.name(), tags);
                     }
                     List<BtfEnumValue> values = ((BtfEnum) type).values();
                     String[] valueNames = new String[values.size()];
                     for (int i = 0; i < valueNames.length; i++) {
-                        valueNames[i] = unique(values.get(i).name(), identCounts, idents);
+                        valueNames[i] = unique(values.get(i).name(), idents);
                     }
                     enumerators[type.id()] = valueNames;
                     break;
                 case TYPEDEF:
-                    names[type.id()] = isBuiltin(type) ? type.name() : unique(type.name(), identCounts, idents);
+                    names[type.id()] = isBuiltin(type) ? type.name() : unique(type.name(), idents);
                     break;
                 default:
                     break;
@@ -162,11 +160,19 @@ final class HeaderEmitter {
         }
     }
 
-    private static String unique(String name, Map<String, Integer> counts, Set<String> taken) {
+    /**
+     * Takes {@code name} in one namespace (C's tags, or its ordinary identifiers), or the first
+     * {@code name___N} free there when it is taken. Each taken name maps to how many times it
+     * was asked for, so one hash lookup settles the usual case of a name seen for the first time.
+     */
+    private static String unique(String name, Map<String, int[]> taken) {
+        int[] asked = taken.putIfAbsent(name, new int[] {1});
+        if (asked == null) {
+            return name;
+        }
         while (true) {
-            int count = counts.merge(name, 1, Integer::sum);
-            String candidate = count == 1 ? name : name + "___" + count;
-            if (taken.add(candidate)) {
+            String candidate = name + "___" + ++asked[0];
+            if (taken.putIfAbsent(candidate, new int[] {1}) == null) {
                 return candidate;
             }
         }

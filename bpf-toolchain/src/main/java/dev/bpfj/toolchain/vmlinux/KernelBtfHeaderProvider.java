@@ -7,16 +7,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Supplies {@code vmlinux.h} to {@code bpf:compile} by generating it from kernel BTF, when a
  * source includes {@code vmlinux.h} and none is on the include path.
  *
- * <p>The header is generated once per kernel: its leading comment records the SHA-256 of the
- * BTF it came from, and as long as the BTF's hash is the same the existing header is kept
- * untouched (same bytes, same timestamp, so nothing recompiles). Hashing the 5&nbsp;MB of kernel
- * BTF takes milliseconds; generating takes a fraction of a second.
+ * <p>The header is generated once per kernel: its leading comment records checksums of the BTF
+ * it came from, and as long as they match the existing header is kept untouched (same bytes,
+ * same timestamp, so nothing recompiles). Checking the 5&nbsp;MB of kernel BTF takes about a
+ * millisecond; generating takes a fraction of a second.
  */
 public final class KernelBtfHeaderProvider implements VmlinuxHeaderProvider {
 
@@ -62,17 +61,10 @@ public final class KernelBtfHeaderProvider implements VmlinuxHeaderProvider {
         }
         byte[] bytes = VmlinuxGenerator.readBtf(btfFile, "bpf.btfFile");
         Path target = directory.resolve("vmlinux.h");
-        Supplier<String> stamp;
-        if (Files.exists(target)) {
-            String known = VmlinuxGenerator.stamp(bytes, List.of());
-            if (VmlinuxGenerator.isCurrent(target, known)) {
-                log.debug("vmlinux.h in " + directory + " is current for " + btfFile);
-                return true;
-            }
-            stamp = () -> known;
-        } else {
-            // The first build: hash on another thread while the BTF is parsed.
-            stamp = VmlinuxGenerator.stampInBackground(bytes, List.of());
+        String stamp = VmlinuxGenerator.stamp(bytes, List.of());
+        if (VmlinuxGenerator.isCurrent(target, stamp)) {
+            log.debug("vmlinux.h in " + directory + " is current for " + btfFile);
+            return true;
         }
         long start = System.nanoTime();
         VmlinuxHeader header = VmlinuxGenerator.write(btfFile, bytes, stamp, List.of());
