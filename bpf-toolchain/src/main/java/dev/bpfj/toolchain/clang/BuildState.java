@@ -1,11 +1,11 @@
 package dev.bpfj.toolchain.clang;
 
+import dev.bpfj.toolchain.OutputFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -212,14 +212,7 @@ final class BuildState {
         if (text.toString().equals(loadedText) && Files.isRegularFile(file)) {
             return;
         }
-        Files.createDirectories(file.getParent());
-        Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        OutputFiles.writeIfChanged(file, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static String stampText(FileStamp stamp) {

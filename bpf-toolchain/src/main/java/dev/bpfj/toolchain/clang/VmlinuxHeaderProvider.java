@@ -1,10 +1,9 @@
 package dev.bpfj.toolchain.clang;
 
+import dev.bpfj.toolchain.OutputFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -51,20 +50,9 @@ public interface VmlinuxHeaderProvider {
                         + " (bpf.vmlinuxHeader) does not exist. Generate one with: bpftool btf dump file "
                         + "/sys/kernel/btf/vmlinux format c > vmlinux.h");
             }
-            Path target = directory.resolve("vmlinux.h");
-            if (Files.isRegularFile(target)
-                    && Arrays.equals(Files.readAllBytes(target), Files.readAllBytes(header))) {
-                return true;
+            if (OutputFiles.writeIfChanged(directory.resolve("vmlinux.h"), Files.readAllBytes(header))) {
+                log.info("Using vmlinux.h from " + header);
             }
-            Files.createDirectories(directory);
-            Path temp = Files.createTempFile(directory, ".vmlinux.h.", ".tmp");
-            try {
-                Files.copy(header, temp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-            log.info("Using vmlinux.h from " + header);
             return true;
         };
     }

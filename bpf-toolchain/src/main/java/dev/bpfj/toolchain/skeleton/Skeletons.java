@@ -1,15 +1,14 @@
 package dev.bpfj.toolchain.skeleton;
 
+import dev.bpfj.toolchain.OutputFiles;
 import dev.bpfj.toolchain.BpfFormatException;
 import dev.bpfj.toolchain.clang.BpfBuildException;
 import dev.bpfj.toolchain.clang.BuildLog;
 import dev.bpfj.toolchain.object.BpfObjectSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -228,24 +227,7 @@ public final class Skeletons {
      * @throws IOException when writing fails
      */
     static boolean writeIfChanged(Path file, byte[] content) throws IOException {
-        if (Files.isRegularFile(file) && Files.size(file) == content.length
-                && Arrays.equals(Files.readAllBytes(file), content)) {
-            return false;
-        }
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            Files.write(temp, content);
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-        return true;
+        return OutputFiles.writeIfChanged(file, content);
     }
 
     private static List<Path> deleteStale(Path sourceRoot, Path resourceRoot, Set<Path> keep) throws IOException {

@@ -1,6 +1,7 @@
 package dev.bpfj.toolchain.vmlinux;
 
 import dev.bpfj.toolchain.BpfFormatException;
+import dev.bpfj.toolchain.OutputFiles;
 import dev.bpfj.toolchain.btf.Btf;
 import dev.bpfj.toolchain.clang.BpfBuildException;
 import dev.bpfj.toolchain.clang.BuildLog;
@@ -10,9 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
@@ -212,19 +211,6 @@ public final class VmlinuxGenerator {
 
     /** Replaces {@code target} in one step, so a concurrent reader never sees half a header. */
     static void writeAtomically(Path target, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (Files.isRegularFile(target) && Files.size(target) == bytes.length
-                && Arrays.equals(Files.readAllBytes(target), bytes)) {
-            return;
-        }
-        Path directory = target.toAbsolutePath().getParent();
-        Files.createDirectories(directory);
-        Path temp = Files.createTempFile(directory, ".vmlinux.h.", ".tmp");
-        try {
-            Files.write(temp, bytes);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        OutputFiles.writeIfChanged(target, text.getBytes(StandardCharsets.UTF_8));
     }
 }
