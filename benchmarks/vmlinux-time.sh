@@ -5,12 +5,15 @@
 # bpftool, java, ...) so that both see the same machine load; prints the median and min-max of
 # the wall-clock time and of the CPU time (user+sys) of each, and the Java/bpftool ratios.
 #
-#   benchmarks/vmlinux-time.sh [--runs N] [--btf FILE] [--aot] [--default-jvm] [--no-build]
+#   benchmarks/vmlinux-time.sh [--runs N] [--btf FILE] [--aot] [--default-jvm] [--maven] [--no-build]
 #
 #   --runs N       runs of each (default 7, at least 5)
 #   --btf FILE     BTF file to read (default /sys/kernel/btf/vmlinux)
 #   --aot          also time java with a JDK 25 AOT cache (made first by one training run)
 #   --default-jvm  also time java without the launcher's JVM options
+#   --maven        also time the bpf:vmlinux goal inside Maven's JVM: the goal's own time as it
+#                  logs it (reading the BTF to writing the header, in a JVM whose JDK classes
+#                  Maven has already warmed up); needs the plugin installed (mvn install -DskipTests)
 #   --no-build     use the toolchain classes as they are (BPFJ_TOOLCHAIN_CP, or the jar/classes found)
 #
 # Java comes from BPFJ_JAVA_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64). The JVM options
@@ -26,6 +29,7 @@ runs=7
 btf=/sys/kernel/btf/vmlinux
 aot=0
 default_jvm=0
+maven=0
 build=1
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -33,8 +37,9 @@ while [ $# -gt 0 ]; do
         --btf) btf="$2"; shift 2 ;;
         --aot) aot=1; shift ;;
         --default-jvm) default_jvm=1; shift ;;
+        --maven) maven=1; shift ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -70,6 +75,33 @@ variants+=("java|$java $jvm_opts -cp $jar $main --btf $btf $work/java.h")
 if [ "$default_jvm" = 1 ]; then
     variants+=("java (default JVM options)|$java -cp $jar $main --btf $btf $work/java-default.h")
 fi
+if [ "$maven" = 1 ]; then
+    version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$root/pom.xml" | head -1)
+    mkdir -p "$work/maven"
+    cat > "$work/maven/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>bench</groupId>
+  <artifactId>vmlinux-time</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <build>
+    <plugins>
+      <plugin>
+        <groupId>dev.bpfj</groupId>
+        <artifactId>bpf-maven-plugin</artifactId>
+        <version>$version</version>
+        <configuration>
+          <btfFile>$btf</btfFile>
+          <output>$work/maven.h</output>
+        </configuration>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+POM
+    variants+=("bpf:vmlinux in Maven|cd $work/maven && JAVA_HOME=$java_home mvn -B -ntp -o dev.bpfj:bpf-maven-plugin:$version:vmlinux")
+fi
 if [ "$aot" = 1 ]; then
     echo "training the AOT cache ..." >&2
     $java $jvm_opts -XX:AOTCacheOutput="$work/vmlinux.aot" -cp "$jar" $main --btf "$btf" "$work/train.h" \
@@ -82,7 +114,7 @@ echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -r), $(nproc) CPUs, load average $(
 echo "java: $("$java" -version 2>&1 | head -1), options: $jvm_opts"
 printf '%s\n' "${variants[@]}" > "$work/variants"
 python3 - "$runs" "$work" <<'PY'
-import os, statistics, subprocess, sys, time
+import os, re, statistics, subprocess, sys, time
 
 runs, work = int(sys.argv[1]), sys.argv[2]
 with open(os.path.join(work, "variants")) as lines:
@@ -92,20 +124,31 @@ cpu = {name: [] for name, _ in variants}
 outputs = {}
 for _ in range(runs):
     for name, command in variants:
+        maven = name.startswith("bpf:vmlinux in Maven")
         for f in os.listdir(work):
             if f.endswith(".h") and f != "train.h":
                 os.remove(os.path.join(work, f))
         start = time.perf_counter()
         with open(os.path.join(work, "stderr"), "wb") as log:
-            process = subprocess.Popen(["/bin/sh", "-c", command], stdout=subprocess.DEVNULL, stderr=log)
+            process = subprocess.Popen(["/bin/sh", "-c", command], stdout=subprocess.PIPE if maven else subprocess.DEVNULL,
+                                       stderr=log)
+            printed = process.stdout.read().decode(errors="replace") if maven else ""
             _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         with open(os.path.join(work, "stderr"), "rb") as log:
             error = log.read().decode(errors="replace")
         if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(f"{name} failed: {command}\n{error}")
+            sys.exit(f"{name} failed: {command}\n{error}{printed}")
+        if maven:
+            # The goal's own time, as it logs it; Maven's start-up is not the generator's.
+            found = re.search(r"\[INFO\] Generated .* \(\d+ declarations, (\d+) ms\)", printed)
+            if not found:
+                sys.exit(f"{name}: no 'Generated' line in:\n{printed}")
+            elapsed = int(found.group(1)) / 1000
+            usage = None
         wall[name].append(elapsed)
-        cpu[name].append(usage.ru_utime + usage.ru_stime)
+        if usage is not None:
+            cpu[name].append(usage.ru_utime + usage.ru_stime)
         for f in os.listdir(work):
             if f.endswith(".h") and f != "train.h":
                 with open(os.path.join(work, f), "rb") as h:
@@ -117,6 +160,8 @@ for name, _ in variants:
     print(f"  {name} writes {outputs.get(name, 'nothing')}")
 
 def fmt(values):
+    if not values:
+        return "-"
     return f"{statistics.median(values) * 1000:7.0f} ms ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})"
 
 print(f"{'':28} {'wall median (min-max)':>28} {'CPU median (min-max)':>28}")
@@ -124,6 +169,6 @@ for name, _ in variants:
     print(f"{name:28} {fmt(wall[name]):>28} {fmt(cpu[name]):>28}")
 base = variants[0][0]
 for name, _ in variants[1:]:
-    print(f"ratio {name}/{base}: wall {statistics.median(wall[name]) / statistics.median(wall[base]):.2f},"
-          f" CPU {statistics.median(cpu[name]) / statistics.median(cpu[base]):.2f}")
+    cpu_ratio = f"{statistics.median(cpu[name]) / statistics.median(cpu[base]):.2f}" if cpu[name] else "-"
+    print(f"ratio {name}/{base}: wall {statistics.median(wall[name]) / statistics.median(wall[base]):.2f}, CPU {cpu_ratio}")
 PY

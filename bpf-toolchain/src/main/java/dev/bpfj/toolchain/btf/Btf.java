@@ -713,7 +713,9 @@ public final class Btf {
          */
         private void normaliseLegacyBitfields() {
             // Most structs without the kind flag (all of them in kernel BTF) have no bitfield, so
-            // nothing is allocated until a member proves to be one.
+            // nothing is allocated until a member proves to be one. Members share few distinct
+            // types (int, u32, pointers...), so what each type resolves to is worked out once.
+            byte[] narrowInt = new byte[legacyBitfieldStructCount == 0 ? 0 : types.size()];
             for (int n = 0; n < legacyBitfieldStructCount; n++) {
                 int id = legacyBitfieldStructs[n];
                 BtfStruct s = (BtfStruct) types.get(id);
@@ -721,11 +723,13 @@ public final class Btf {
                 List<BtfMember> members = null;
                 for (int index = 0; index < original.size(); index++) {
                     BtfMember m = original.get(index);
-                    BtfType memberType = types.get(m.typeId());
-                    while (memberType instanceof BtfType.Alias a) {
-                        memberType = types.get(a.typeId());
+                    BtfInt i = null;
+                    byte known = narrowInt[m.typeId()];
+                    if (known != NARROW_INT_NO) {
+                        i = narrowIntBehind(m.typeId());
+                        narrowInt[m.typeId()] = i == null ? NARROW_INT_NO : NARROW_INT_YES;
                     }
-                    if (memberType instanceof BtfInt i && (i.offset() != 0 || i.bits() != 8 * i.size())) {
+                    if (i != null) {
                         if (members == null) {
                             members = new ArrayList<>(original.subList(0, index));
                         }
@@ -738,6 +742,21 @@ public final class Btf {
                     types.set(id, new BtfStruct(id, s.name(), s.size(), members, s.isUnion()));
                 }
             }
+        }
+
+        private static final byte NARROW_INT_NO = 1;
+        private static final byte NARROW_INT_YES = 2;
+
+        /**
+         * The INT behind typedefs and qualifiers of {@code typeId} if it is narrower than its
+         * storage or starts at a bit offset (a legacy bitfield), else null.
+         */
+        private BtfInt narrowIntBehind(int typeId) {
+            BtfType type = types.get(typeId);
+            while (type instanceof BtfType.Alias a) {
+                type = types.get(a.typeId());
+            }
+            return type instanceof BtfInt i && (i.offset() != 0 || i.bits() != 8 * i.size()) ? i : null;
         }
 
         /**
