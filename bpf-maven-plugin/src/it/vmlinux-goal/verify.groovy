@@ -17,6 +17,15 @@ def roots = new File(basedir, 'target/headers/roots/vmlinux.h')
     assert log.readLines().any { it ==~ line } : 'build.log lacks the line reporting ' + header.path
 }
 
+// The second full header came from the cache the first one filled, byte for byte.
+def again = new File(basedir, 'target/headers/again/vmlinux.h')
+assert log =~ /--- bpf-maven-plugin:\S+:vmlinux \(again\) @ vmlinux-goal ---/ : 'the again execution did not run'
+def copied = ~/\[INFO\] Copied \Q${again.path}\E from \Q${basedir}\E\/target\/vmlinux-cache\/vmlinux-\S+\.h, generated before from the same BTF \(\d+ ms\)/
+assert log.readLines().any { it ==~ copied } : 'build.log lacks the line saying ' + again.path + ' came from the cache'
+assert again.bytes == full.bytes
+def cached = new File(basedir, 'target/vmlinux-cache').listFiles()
+assert cached != null && cached.length == 1 && cached[0].bytes == full.bytes : 'cache: ' + cached
+
 def fullText = full.text
 def rootsText = roots.text
 def stamp = ~/ \* bpfj-vmlinux generator=\d+ btf-length=\d+ btf-crc32c=[0-9a-f]{8} btf-crc32=[0-9a-f]{8}( roots=\S+)?/

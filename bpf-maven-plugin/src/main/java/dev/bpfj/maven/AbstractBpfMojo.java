@@ -2,6 +2,7 @@ package dev.bpfj.maven;
 
 import dev.bpfj.toolchain.clang.BpfBuildException;
 import dev.bpfj.toolchain.clang.BuildLog;
+import dev.bpfj.toolchain.vmlinux.VmlinuxGenerator;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -79,6 +80,20 @@ public abstract class AbstractBpfMojo extends AbstractMojo {
     /** @return the Maven logger as the toolchain's {@link BuildLog} */
     protected final BuildLog buildLog() {
         return new MavenBuildLog(getLog());
+    }
+
+    /**
+     * The header cache that a {@code bpf.vmlinuxCache} setting names.
+     *
+     * @param setting a directory, {@code none} for no cache, or null for
+     *                {@link VmlinuxGenerator#defaultCache()}
+     * @return the directory, or null for no cache
+     */
+    protected static Path vmlinuxCache(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return VmlinuxGenerator.defaultCache();
+        }
+        return setting.strip().equalsIgnoreCase("none") ? null : Path.of(setting.strip());
     }
 
     /**

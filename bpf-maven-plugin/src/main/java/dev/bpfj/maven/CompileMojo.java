@@ -98,6 +98,16 @@ public final class CompileMojo extends AbstractBpfMojo {
     @Parameter(property = "bpf.btfFile")
     private File btfFile;
 
+    /**
+     * Where headers generated from kernel BTF are kept between builds, named by the checksums of
+     * the BTF: a header is generated once per kernel and copied from here by later builds of any
+     * project, clean ones included. Default: {@code $XDG_CACHE_HOME/bpfj/vmlinux}, or
+     * {@code ~/.cache/bpfj/vmlinux}; {@code none} for no cache. A cache that cannot be written is
+     * skipped.
+     */
+    @Parameter(property = "bpf.vmlinuxCache")
+    private String vmlinuxCache;
+
     /** The project's root, mapped to {@code .} in debug info so objects are reproducible. */
     @Parameter(defaultValue = "${project.basedir}", readonly = true, required = true)
     private File basedir;
@@ -123,7 +133,8 @@ public final class CompileMojo extends AbstractBpfMojo {
                 .strip(strip)
                 .failOnWarning(failOnWarning)
                 .vmlinuxHeader(vmlinuxHeader == null ? null : vmlinuxHeader.toPath())
-                .vmlinuxGenerator(KernelBtfHeaderProvider.of(btfFile == null ? null : btfFile.toPath()))
+                .vmlinuxGenerator(KernelBtfHeaderProvider.of(btfFile == null ? null : btfFile.toPath(),
+                        vmlinuxCache(vmlinuxCache)))
                 .build();
         return () -> {
             CompileResult result = new BpfCompiler(buildLog(), new Validator()).compile(request);

@@ -37,6 +37,16 @@ public final class VmlinuxMojo extends AbstractBpfMojo {
     @Parameter(property = "bpf.vmlinux.types")
     private List<String> types;
 
+    /**
+     * Where headers of every type are kept between builds, named by the checksums of
+     * the BTF: a header is generated once per kernel and copied from here by later builds of any
+     * project, clean ones included. Default: {@code $XDG_CACHE_HOME/bpfj/vmlinux}, or
+     * {@code ~/.cache/bpfj/vmlinux}; {@code none} for no cache. A cache that cannot be written is
+     * skipped.
+     */
+    @Parameter(property = "bpf.vmlinuxCache")
+    private String vmlinuxCache;
+
     /** Creates the Mojo; Maven sets the parameters. */
     public VmlinuxMojo() {
     }
@@ -48,7 +58,8 @@ public final class VmlinuxMojo extends AbstractBpfMojo {
 
     @Override
     protected ToolchainWork work() {
-        VmlinuxRequest request = new VmlinuxRequest(btfFile.toPath(), output.toPath(), list(types));
+        VmlinuxRequest request = new VmlinuxRequest(btfFile.toPath(), output.toPath(), list(types),
+                vmlinuxCache(vmlinuxCache));
         return () -> new VmlinuxGenerator(buildLog()).generate(request);
     }
 }

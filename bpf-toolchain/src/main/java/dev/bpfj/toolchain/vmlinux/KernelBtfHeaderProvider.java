@@ -15,16 +15,20 @@ import java.util.List;
  * <p>The header is generated once per kernel: its leading comment records checksums of the BTF
  * it came from, and as long as they match the existing header is kept untouched (same bytes,
  * same timestamp, so nothing recompiles). Checking the 5&nbsp;MB of kernel BTF takes about a
- * millisecond; generating takes a fraction of a second.
+ * millisecond; generating takes a fraction of a second. With a cache directory, a header
+ * generated once is copied from there by every later build of any project, clean builds
+ * included, as long as the kernel's BTF is the same.
  */
 public final class KernelBtfHeaderProvider implements VmlinuxHeaderProvider {
 
     private final Path btfFile;
     private final boolean configured;
+    private final Path cache;
 
-    private KernelBtfHeaderProvider(Path btfFile, boolean configured) {
+    private KernelBtfHeaderProvider(Path btfFile, boolean configured, Path cache) {
         this.btfFile = btfFile;
         this.configured = configured;
+        this.cache = cache;
     }
 
     /**
@@ -34,12 +38,14 @@ public final class KernelBtfHeaderProvider implements VmlinuxHeaderProvider {
      *
      * @param btfFile the configured BTF file ({@code bpf.btfFile}), or null for
      *                {@link VmlinuxGenerator#KERNEL_BTF}
+     * @param cache   where generated headers are kept between builds
+     *                ({@link VmlinuxGenerator#defaultCache()}), or null for no cache
      * @return the provider
      */
-    public static KernelBtfHeaderProvider of(Path btfFile) {
+    public static KernelBtfHeaderProvider of(Path btfFile, Path cache) {
         return btfFile == null
-                ? new KernelBtfHeaderProvider(VmlinuxGenerator.KERNEL_BTF, false)
-                : new KernelBtfHeaderProvider(btfFile.toAbsolutePath().normalize(), true);
+                ? new KernelBtfHeaderProvider(VmlinuxGenerator.KERNEL_BTF, false, cache)
+                : new KernelBtfHeaderProvider(btfFile.toAbsolutePath().normalize(), true, cache);
     }
 
     /** @return the BTF file this provider reads */
@@ -59,18 +65,8 @@ public final class KernelBtfHeaderProvider implements VmlinuxHeaderProvider {
             }
             return false;
         }
-        // The reported time covers all the work: reading and checking the BTF too.
-        long start = System.nanoTime();
-        byte[] bytes = VmlinuxGenerator.readBtf(btfFile, "bpf.btfFile");
-        Path target = directory.resolve("vmlinux.h");
-        String stamp = VmlinuxGenerator.stamp(bytes, List.of());
-        if (VmlinuxGenerator.isCurrent(target, stamp)) {
-            log.debug("vmlinux.h in " + directory + " is current for " + btfFile);
-            return true;
-        }
-        VmlinuxHeader header = VmlinuxGenerator.write(btfFile, bytes, stamp, List.of());
-        VmlinuxGenerator.writeAtomically(target, header.text());
-        new VmlinuxGenerator(log).report(header, btfFile, target, start);
+        new VmlinuxGenerator(log).generate(new VmlinuxRequest(btfFile, directory.resolve("vmlinux.h"), List.of(), cache),
+                false);
         return true;
     }
 

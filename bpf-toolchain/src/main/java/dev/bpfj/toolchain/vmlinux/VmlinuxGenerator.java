@@ -107,21 +107,74 @@ public final class VmlinuxGenerator {
      * @throws IOException       if reading or writing fails
      */
     public VmlinuxHeader generate(VmlinuxRequest request) throws BpfBuildException, IOException {
+        return generate(request, true);
+    }
+
+    /**
+     * {@link #generate(VmlinuxRequest)}, saying that the header is current at info level or,
+     * for builds that merely need a header to be there, at debug level.
+     */
+    VmlinuxHeader generate(VmlinuxRequest request, boolean announceCurrent) throws BpfBuildException, IOException {
         // The reported time covers all the work: reading and checking the BTF too.
         long start = System.nanoTime();
         byte[] bytes = readBtf(request.btfFile(), "bpf.btfFile");
         String stamp = stamp(bytes, request.roots());
         if (isCurrent(request.output(), stamp)) {
-            log.info("vmlinux.h is up to date: " + request.output());
+            String current = "vmlinux.h is up to date: " + request.output();
+            if (announceCurrent) {
+                log.info(current);
+            } else {
+                log.debug(current);
+            }
             return new VmlinuxHeader(Files.readString(request.output()), 0, 0, List.of());
         }
+        Path cached = request.cache() == null || !request.roots().isEmpty() ? null
+                : request.cache().resolve(cacheFileName(bytes));
+        if (cached != null && isCurrent(cached, stamp)) {
+            byte[] text = Files.readAllBytes(cached);
+            OutputFiles.writeIfChanged(request.output(), text);
+            log.info("Copied " + request.output() + " from " + cached + ", generated before from the same BTF ("
+                    + (System.nanoTime() - start) / 1_000_000 + " ms)");
+            return new VmlinuxHeader(new String(text, StandardCharsets.UTF_8), 0, 0, List.of());
+        }
         VmlinuxHeader header = write(request.btfFile(), bytes, stamp, request.roots());
-        writeAtomically(request.output(), header.text());
+        byte[] text = header.text().getBytes(StandardCharsets.UTF_8);
+        OutputFiles.writeIfChanged(request.output(), text);
         report(header, request.btfFile(), request.output(), start);
+        if (cached != null) {
+            try {
+                OutputFiles.writeIfChanged(cached, text);
+            } catch (IOException unwritable) {
+                // A cache is an optimisation: a read-only home directory must not fail the build.
+                log.debug("Cannot keep vmlinux.h in the cache " + cached + ": " + unwritable);
+            }
+        }
         return header;
     }
 
-    void report(VmlinuxHeader header, Path btfFile, Path output, long startNanos) {
+    /**
+     * The default header cache: {@code $XDG_CACHE_HOME/bpfj/vmlinux}, or
+     * {@code ~/.cache/bpfj/vmlinux} when that variable is not set, as freedesktop.org's
+     * base-directory convention has it.
+     *
+     * @return the directory (it may not exist yet)
+     */
+    public static Path defaultCache() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && Path.of(xdg).isAbsolute() ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("bpfj").resolve("vmlinux");
+    }
+
+    /**
+     * The name under which the cache keeps the full header of a BTF: the generator version and
+     * the BTF's length and checksums. The header's own stamp is checked too before it is used.
+     */
+    static String cacheFileName(byte[] btf) {
+        return "vmlinux-g" + GENERATOR_VERSION + "-" + btf.length + "-" + crc32c(btf) + "-" + crc32(btf) + ".h";
+    }
+
+    private void report(VmlinuxHeader header, Path btfFile, Path output, long startNanos) {
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
         log.info("Generated " + output + " from " + btfFile + " (" + header.definitions() + " declarations, "
                 + millis + " ms)");
@@ -185,14 +238,21 @@ public final class VmlinuxGenerator {
      * checks that its header is current.
      */
     static String stamp(byte[] btf, List<String> roots) {
-        CRC32C crc32c = new CRC32C();
-        crc32c.update(btf, 0, btf.length);
-        CRC32 crc32 = new CRC32();
-        crc32.update(btf, 0, btf.length);
         return "bpfj-vmlinux generator=" + GENERATOR_VERSION + " btf-length=" + btf.length
-                + " btf-crc32c=" + String.format("%08x", crc32c.getValue())
-                + " btf-crc32=" + String.format("%08x", crc32.getValue())
+                + " btf-crc32c=" + crc32c(btf) + " btf-crc32=" + crc32(btf)
                 + (roots.isEmpty() ? "" : " roots=" + String.join(",", roots).replace(' ', '_'));
+    }
+
+    private static String crc32c(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, bytes.length);
+        return String.format("%08x", crc.getValue());
+    }
+
+    private static String crc32(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length);
+        return String.format("%08x", crc.getValue());
     }
 
     /** Whether {@code header} exists and its leading comment carries exactly {@code stamp}. */
@@ -208,10 +268,5 @@ public final class VmlinuxGenerator {
         String head = new String(start, 0, read, StandardCharsets.UTF_8);
         int end = head.indexOf("*/");
         return end > 0 && head.substring(0, end).contains(" * " + stamp + "\n");
-    }
-
-    /** Replaces {@code target} in one step, so a concurrent reader never sees half a header. */
-    static void writeAtomically(Path target, String text) throws IOException {
-        OutputFiles.writeIfChanged(target, text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The bpf:compile hook: generated once per BTF content, regenerated when the BTF changes. */
+/** The bpf:compile hook: generated once per BTF content (per machine, with the cache), regenerated when the BTF changes. */
 class KernelBtfHeaderProviderTest {
 
     @TempDir
@@ -56,7 +56,7 @@ class KernelBtfHeaderProviderTest {
         Path btfFile = dir.resolve("kernel.btf");
         Files.write(btfFile, btf("first"));
         Path include = dir.resolve("include");
-        KernelBtfHeaderProvider provider = KernelBtfHeaderProvider.of(btfFile);
+        KernelBtfHeaderProvider provider = KernelBtfHeaderProvider.of(btfFile, null);
 
         Recording log = new Recording();
         assertTrue(provider.provide(include, log));
@@ -83,7 +83,7 @@ class KernelBtfHeaderProviderTest {
     void missingBtfOffersNothingAndSaysWhy() throws Exception {
         Recording log = new Recording();
         Path missing = dir.resolve("no-such.btf");
-        assertFalse(KernelBtfHeaderProvider.of(missing).provide(dir.resolve("include"), log));
+        assertFalse(KernelBtfHeaderProvider.of(missing, null).provide(dir.resolve("include"), log));
         assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("warn") && l.contains(missing.toString())),
                 log.lines.toString());
         assertFalse(Files.exists(dir.resolve("include/vmlinux.h")));
@@ -102,5 +102,60 @@ class KernelBtfHeaderProviderTest {
         Files.setLastModifiedTime(output, old);
         new VmlinuxGenerator(BuildLog.silent()).generate(request);
         assertEquals(old, Files.getLastModifiedTime(output));
+    }
+
+    @Test
+    void cacheServesEveryLaterBuildOfTheSameBtf() throws Exception {
+        Path btfFile = dir.resolve("kernel.btf");
+        Files.write(btfFile, btf("cached"));
+        Path cache = dir.resolve("cache");
+        KernelBtfHeaderProvider provider = KernelBtfHeaderProvider.of(btfFile, cache);
+
+        Recording first = new Recording();
+        assertTrue(provider.provide(dir.resolve("project-a/include"), first));
+        assertTrue(first.lines.stream().anyMatch(l -> l.startsWith("info Generated")), first.lines.toString());
+        String generated = Files.readString(dir.resolve("project-a/include/vmlinux.h"));
+        List<Path> kept;
+        try (var files = Files.list(cache)) {
+            kept = files.toList();
+        }
+        assertEquals(1, kept.size(), kept.toString());
+        assertEquals(generated, Files.readString(kept.get(0)));
+
+        // Another project, or the same one after mvn clean: copied, not generated.
+        Recording second = new Recording();
+        assertTrue(provider.provide(dir.resolve("project-b/include"), second));
+        assertEquals(generated, Files.readString(dir.resolve("project-b/include/vmlinux.h")));
+        assertFalse(second.lines.stream().anyMatch(l -> l.startsWith("info Generated")), second.lines.toString());
+        assertTrue(second.lines.stream().anyMatch(l -> l.startsWith("info Copied") && l.contains(kept.get(0).toString())),
+                second.lines.toString());
+
+        // A cached file whose stamp does not match (damaged, or from another generator) is not used.
+        Files.writeString(kept.get(0), "/* not a header of this BTF */\n");
+        Recording third = new Recording();
+        assertTrue(provider.provide(dir.resolve("project-c/include"), third));
+        assertTrue(third.lines.stream().anyMatch(l -> l.startsWith("info Generated")), third.lines.toString());
+        assertEquals(generated, Files.readString(dir.resolve("project-c/include/vmlinux.h")));
+        assertEquals(generated, Files.readString(kept.get(0)), "the damaged entry is replaced");
+
+        // A different BTF (another kernel) has its own entry; nothing of the first one is served.
+        Files.write(btfFile, btf("other"));
+        assertTrue(provider.provide(dir.resolve("project-a/include"), new Recording()));
+        assertTrue(Files.readString(dir.resolve("project-a/include/vmlinux.h")).contains("struct other {"));
+        try (var files = Files.list(cache)) {
+            assertEquals(2, files.count());
+        }
+    }
+
+    @Test
+    void unwritableCacheDoesNotFailTheBuild() throws Exception {
+        Path btfFile = dir.resolve("kernel.btf");
+        Files.write(btfFile, btf("plain"));
+        Path notADirectory = Files.writeString(dir.resolve("cache-is-a-file"), "x");
+        Recording log = new Recording();
+        assertTrue(KernelBtfHeaderProvider.of(btfFile, notADirectory).provide(dir.resolve("include"), log));
+        assertTrue(Files.readString(dir.resolve("include/vmlinux.h")).contains("struct plain {"));
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("debug Cannot keep vmlinux.h in the cache")),
+                log.lines.toString());
     }
 }
