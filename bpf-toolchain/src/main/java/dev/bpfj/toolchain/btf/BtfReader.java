@@ -78,21 +78,12 @@ final class BtfReader {
         int to = start + (int) end;
         for (int i = from; i < to; i++) {
             if (bytes[i] == 0) {
-                // Kernel names are ASCII, which ISO-8859-1 decodes identically without validation.
-                return ascii(from, i) ? new String(bytes, from, i - from, StandardCharsets.ISO_8859_1)
-                        : new String(bytes, from, i - from, StandardCharsets.UTF_8);
+                // The UTF-8 decoder checks for non-ASCII bytes with a vectorised intrinsic and
+                // copies ASCII (all kernel names) straight into a compact string.
+                return new String(bytes, from, i - from, StandardCharsets.UTF_8);
             }
         }
         return null;
-    }
-
-    private boolean ascii(int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (bytes[i] < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

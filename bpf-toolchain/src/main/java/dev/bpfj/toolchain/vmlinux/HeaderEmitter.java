@@ -69,7 +69,8 @@ final class HeaderEmitter {
             "__int128 unsigned", "unsigned __int128", "__int128 signed");
 
     private final Btf btf;
-    private final List<BtfType> types;
+    /** The types by id, as an array: indexed on every step of the walk, in code that runs cold. */
+    private final BtfType[] types;
     private final LayoutPlanner layouts;
     private final String[] names;
     private final String[][] enumerators;
@@ -89,9 +90,9 @@ final class HeaderEmitter {
 
     HeaderEmitter(Btf btf, StringBuilder out) {
         this.btf = btf;
-        this.types = btf.types();
+        this.types = btf.types().toArray(new BtfType[0]);
         this.layouts = new LayoutPlanner(btf);
-        int count = types.size();
+        int count = types.length;
         this.names = new String[count];
         this.enumerators = new String[count][];
         this.state = new byte[count];
@@ -239,7 +240,7 @@ final class HeaderEmitter {
     }
 
     private void ensureDefined(int id) {
-        BtfType type = types.get(id);
+        BtfType type = types[id];
         switch (type.kind()) {
             case STRUCT:
             case UNION:
@@ -305,7 +306,7 @@ final class HeaderEmitter {
                     + ") refers to itself, which C cannot express");
         }
         int target = skipQualifiers(typedef.typeId());
-        BtfType targetType = types.get(target);
+        BtfType targetType = types[target];
         if (targetType instanceof BtfStruct && !targetType.name().isEmpty() && state[target] == NONE) {
             // Readers expect "struct foo {...}; typedef struct foo foo_t;": define the struct first.
             state[id] = WAITING_FOR_TARGET;
@@ -341,7 +342,7 @@ final class HeaderEmitter {
         }
         tagDeclared[id] = true;
         forwardDeclarations++;
-        BtfType type = types.get(id);
+        BtfType type = types[id];
         boolean union = type instanceof BtfFwd ? ((BtfFwd) type).isUnion() : type.kind() == BtfKind.UNION;
         writeTopLevel((union ? "union " : "struct ") + names[id] + ";");
     }
@@ -374,7 +375,7 @@ final class HeaderEmitter {
     }
 
     private void prepareType(int id, boolean needComplete, boolean inParameters) {
-        BtfType type = types.get(id);
+        BtfType type = types[id];
         switch (type.kind()) {
             case PTR:
                 prepare(((BtfType.Reference) type).typeId(), false, inParameters);
@@ -440,10 +441,10 @@ final class HeaderEmitter {
     }
 
     private int skipQualifiers(int id) {
-        BtfType type = types.get(id);
+        BtfType type = types[id];
         while (type.kind() == BtfKind.CONST || type.kind() == BtfKind.VOLATILE || type.kind() == BtfKind.RESTRICT
                 || type.kind() == BtfKind.TYPE_TAG) {
-            type = types.get(((BtfType.Reference) type).typeId());
+            type = types[((BtfType.Reference) type).typeId()];
         }
         return type.id();
     }
@@ -469,11 +470,11 @@ final class HeaderEmitter {
                 throw new IllegalArgumentException(describe(id) + " has a declarator more than " + MAX_DEPTH
                         + " levels deep");
             }
-            BtfType type = types.get(current);
+            BtfType type = types[current];
             switch (type.kind()) {
                 case PTR: {
                     int target = ((BtfType.Reference) type).typeId();
-                    BtfKind targetKind = types.get(skipQualifiers(target)).kind();
+                    BtfKind targetKind = types[skipQualifiers(target)].kind();
                     boolean postfix = targetKind == BtfKind.ARRAY || targetKind == BtfKind.FUNC_PROTO;
                     inner = postfix ? "(*" + inner + ")" : "*" + inner;
                     current = target;
@@ -485,7 +486,7 @@ final class HeaderEmitter {
                     String qualifier = type.kind() == BtfKind.CONST ? "const"
                             : type.kind() == BtfKind.VOLATILE ? "volatile" : "restrict";
                     int target = ((BtfType.Reference) type).typeId();
-                    if (types.get(skipQualifiers(target)).kind() == BtfKind.PTR) {
+                    if (types[skipQualifiers(target)].kind() == BtfKind.PTR) {
                         inner = inner.isEmpty() ? qualifier : qualifier + " " + inner;
                     } else if (type.kind() != BtfKind.RESTRICT) {
                         // On a base type (or an array, whose elements C qualifies instead).
@@ -533,10 +534,10 @@ final class HeaderEmitter {
      * into {@code text}, which matters for the time of a cold JVM, where most of the work runs.
      */
     private void appendDeclaration(StringBuilder text, int id, String declarator, int indent) {
-        BtfType type = types.get(id);
+        BtfType type = types[id];
         String pointer = "";
         if (type.kind() == BtfKind.PTR) {
-            BtfType target = types.get(((BtfType.Reference) type).typeId());
+            BtfType target = types[((BtfType.Reference) type).typeId()];
             if (isPlainSpecifier(target)) {
                 type = target;
                 pointer = "*";

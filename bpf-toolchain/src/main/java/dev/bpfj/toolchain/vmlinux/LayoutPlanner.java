@@ -32,15 +32,16 @@ final class LayoutPlanner {
     }
 
     private final Btf btf;
-    private final List<BtfType> types;
+    /** The types by id, as an array: indexed on every step of the walk, in code that runs cold. */
+    private final BtfType[] types;
     private final Plan[] plans;
     private final int[] alignments;
 
     LayoutPlanner(Btf btf) {
         this.btf = btf;
-        this.types = btf.types();
-        this.plans = new Plan[types.size()];
-        this.alignments = new int[types.size()];
+        this.types = btf.types().toArray(new BtfType[0]);
+        this.plans = new Plan[types.length];
+        this.alignments = new int[types.length];
     }
 
     /**
@@ -81,7 +82,7 @@ final class LayoutPlanner {
     }
 
     private int computeAlign(int id) {
-        BtfType type = types.get(id);
+        BtfType type = types[id];
         switch (type.kind()) {
             case INT:
                 return scalarAlign(((BtfInt) type).size());
