@@ -1,0 +1,115 @@
+package dev.bpfj.examples.opensnoop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bpfj.test.KernelTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code opensnoop} launcher script: it runs the jar with a class-data-sharing archive that
+ * the JVM writes on the first exit, reuses that archive, replaces it when the jar changes, keeps
+ * the JVM's own messages off the tool's output, and runs without an archive when it cannot
+ * keep one.
+ */
+@KernelTest(needs = KernelTest.Facility.TRACEFS)
+class LauncherIT {
+
+    private static final long TIMEOUT_S = 60;
+    private static final String HEADER = "PID    COMM              FD ERR PATH";
+
+    @TempDir
+    Path dir;
+
+    private Path jar;
+    private Path cache;
+    private Process quiet;
+
+    @BeforeEach
+    void copyTheJar() throws Exception {
+        // A copy of its own, so that changing its timestamp disturbs no other test.
+        jar = Files.copy(Path.of(System.getProperty("example.jar", "target/opensnoop.jar")), dir.resolve("opensnoop.jar"));
+        cache = dir.resolve("cache");
+        // A process that opens nothing: filtering on it keeps the output to the header.
+        quiet = new ProcessBuilder("sleep", "600").start();
+    }
+
+    @AfterEach
+    void stopTheQuietProcess() {
+        quiet.destroyForcibly();
+    }
+
+    @Test
+    void writesTheArchiveOnceAndReusesItUntilTheJarChanges() throws Exception {
+        run(cache);
+        Path archive = onlyArchive();
+        assertTrue(Files.size(archive) > 0);
+        // The archive maps for this jar and JDK: -Xshare:on refuses to start otherwise.
+        Process check = new ProcessBuilder(javaCommand(), "-XX:SharedArchiveFile=" + archive, "-Xshare:on",
+                "-jar", jar.toString(), "--version").redirectErrorStream(true).start();
+        String checked = new String(check.getInputStream().readAllBytes());
+        assertTrue(check.waitFor(TIMEOUT_S, TimeUnit.SECONDS));
+        assertEquals(0, check.exitValue(), checked);
+
+        FileTime written = Files.getLastModifiedTime(archive);
+        run(cache);
+        assertEquals(archive, onlyArchive(), "the second run uses the same archive");
+        assertEquals(written, Files.getLastModifiedTime(archive), "and does not rewrite it");
+
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
+        run(cache);
+        Path replaced = onlyArchive();
+        assertNotEquals(archive, replaced, "a changed jar gets a new archive, and the old one is removed");
+        assertFalse(Files.exists(archive));
+    }
+
+    @Test
+    void runsWithoutAnArchiveWhenTheCacheCannotBeWritten() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("not-a-directory"), "x");
+        run(notADirectory);
+    }
+
+    /** Runs the launcher for one second and checks that it printed the header and nothing else. */
+    private void run(Path xdgCache) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of("opensnoop").toAbsolutePath().toString(),
+                "-p", Long.toString(quiet.pid()), "-d", "1")
+                .redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile());
+        Map<String, String> env = builder.environment();
+        env.put("OPENSNOOP_JAR", jar.toString());
+        env.put("JAVA_HOME", Path.of(javaCommand()).getParent().getParent().toString());
+        env.put("XDG_CACHE_HOME", xdgCache.toString());
+        Process launcher = builder.start();
+        assertTrue(launcher.waitFor(TIMEOUT_S, TimeUnit.SECONDS), "the launcher did not end");
+        String err = Files.readString(dir.resolve("err"));
+        assertEquals(0, launcher.exitValue(), err);
+        assertEquals(List.of(HEADER), Files.readAllLines(dir.resolve("out")), "standard output, stderr:\n" + err);
+        assertFalse(err.contains("[cds") || err.contains("[aot"), err);
+    }
+
+    private Path onlyArchive() throws IOException {
+        try (Stream<Path> files = Files.list(cache.resolve("bpfj"))) {
+            List<Path> archives = files.filter(p -> p.getFileName().toString().endsWith(".jsa")).toList();
+            assertEquals(1, archives.size(), archives.toString());
+            return archives.get(0);
+        }
+    }
+
+    private static String javaCommand() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+}
