@@ -21,7 +21,7 @@ import java.util.zip.CRC32C;
  * and {@link KernelBtfHeaderProvider}.
  *
  * <p>The header's first comment records checksums of the BTF it came from and this
- * generator's version ({@link #stamp}), so a caller can tell that an existing header is current
+ * generator's version, so a caller can tell that an existing header is current
  * without generating it again.
  */
 public final class VmlinuxGenerator {
@@ -118,7 +118,8 @@ public final class VmlinuxGenerator {
         // The reported time covers all the work: reading and checking the BTF too.
         long start = System.nanoTime();
         byte[] bytes = readBtf(request.btfFile(), "bpf.btfFile");
-        String stamp = stamp(bytes, request.roots());
+        Checksums sums = Checksums.of(bytes);
+        String stamp = sums.stamp(request.roots());
         if (isCurrent(request.output(), stamp)) {
             String current = "vmlinux.h is up to date: " + request.output();
             if (announceCurrent) {
@@ -129,7 +130,7 @@ public final class VmlinuxGenerator {
             return new VmlinuxHeader(Files.readString(request.output()), 0, 0, List.of());
         }
         Path cached = request.cache() == null || !request.roots().isEmpty() ? null
-                : request.cache().resolve(cacheFileName(bytes));
+                : request.cache().resolve(sums.cacheFileName());
         if (cached != null && isCurrent(cached, stamp)) {
             byte[] text = Files.readAllBytes(cached);
             OutputFiles.writeIfChanged(request.output(), text);
@@ -164,14 +165,6 @@ public final class VmlinuxGenerator {
         Path base = xdg != null && Path.of(xdg).isAbsolute() ? Path.of(xdg)
                 : Path.of(System.getProperty("user.home"), ".cache");
         return base.resolve("bpfj").resolve("vmlinux");
-    }
-
-    /**
-     * The name under which the cache keeps the full header of a BTF: the generator version and
-     * the BTF's length and checksums. The header's own stamp is checked too before it is used.
-     */
-    static String cacheFileName(byte[] btf) {
-        return "vmlinux-g" + GENERATOR_VERSION + "-" + btf.length + "-" + crc32c(btf) + "-" + crc32(btf) + ".h";
     }
 
     private void report(VmlinuxHeader header, Path btfFile, Path output, long startNanos) {
@@ -227,32 +220,42 @@ public final class VmlinuxGenerator {
     }
 
     /**
-     * The line that identifies a header's inputs: the BTF's length and two checksums of its
-     * content, the roots and the generator version.
+     * The checksums that identify a BTF: its length, its CRC-32C and its CRC-32.
      *
-     * <p>The checksums are a cache key, not a seal: they tell one kernel's BTF from another's
-     * (64 bits from two different polynomials, plus the length), which is all that deciding to
+     * <p>They are a cache key, not a seal: they tell one kernel's BTF from another's (64 bits
+     * from two different polynomials, plus the length), which is all that deciding to
      * regenerate needs. CRC-32C and CRC-32 run as CPU instructions even before the JIT has
      * compiled anything, about 1&nbsp;ms for 5&nbsp;MB of kernel BTF, where SHA-256 took 70&nbsp;ms of
-     * a cold JVM: a tenth of generating the header, and paid again by every build that only
-     * checks that its header is current.
+     * a cold JVM: a tenth of generating the header, paid again by every build that only checks
+     * that its header is current.
      */
-    static String stamp(byte[] btf, List<String> roots) {
-        return "bpfj-vmlinux generator=" + GENERATOR_VERSION + " btf-length=" + btf.length
-                + " btf-crc32c=" + crc32c(btf) + " btf-crc32=" + crc32(btf)
-                + (roots.isEmpty() ? "" : " roots=" + String.join(",", roots).replace(' ', '_'));
-    }
+    record Checksums(int length, long crc32c, long crc32) {
 
-    private static String crc32c(byte[] bytes) {
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, bytes.length);
-        return String.format("%08x", crc.getValue());
-    }
+        static Checksums of(byte[] btf) {
+            CRC32C castagnoli = new CRC32C();
+            castagnoli.update(btf, 0, btf.length);
+            CRC32 ieee = new CRC32();
+            ieee.update(btf, 0, btf.length);
+            return new Checksums(btf.length, castagnoli.getValue(), ieee.getValue());
+        }
 
-    private static String crc32(byte[] bytes) {
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, bytes.length);
-        return String.format("%08x", crc.getValue());
+        /**
+         * The line of a header's leading comment that identifies its inputs: the generator
+         * version, these checksums and the roots.
+         */
+        String stamp(List<String> roots) {
+            return "bpfj-vmlinux generator=" + GENERATOR_VERSION + " btf-length=" + length
+                    + " btf-crc32c=" + String.format("%08x", crc32c) + " btf-crc32=" + String.format("%08x", crc32)
+                    + (roots.isEmpty() ? "" : " roots=" + String.join(",", roots).replace(' ', '_'));
+        }
+
+        /**
+         * The name under which the cache keeps the full header of this BTF (the header's own
+         * stamp is checked too before a cached file is used).
+         */
+        String cacheFileName() {
+            return String.format("vmlinux-g%d-%d-%08x-%08x.h", GENERATOR_VERSION, length, crc32c, crc32);
+        }
     }
 
     /** Whether {@code header} exists and its leading comment carries exactly {@code stamp}. */
