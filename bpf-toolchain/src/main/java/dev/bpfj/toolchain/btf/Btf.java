@@ -397,8 +397,9 @@ public final class Btf {
             if (typeLen % 4 != 0) {
                 throw in.fail(12, "the BTF type section length " + typeLen + " is not a multiple of 4");
             }
-            // Kernel BTF averages about 40 bytes a type; sizing the list up front saves its regrowth.
-            types = new ArrayList<>((int) Math.min(1 << 22, typeLen / 32 + 16));
+            // Kernel BTF averages about 25 bytes a type; sizing these up front saves their regrowth.
+            types = new ArrayList<>((int) Math.min(1 << 22, typeLen / 24 + 16));
+            typeOffsets = new long[(int) Math.min(1 << 22, typeLen / 24 + 16)];
             // The type section as 32-bit words, read in one bulk copy: every field of a type record
             // is a whole word, and reading them from an array costs a cold JVM far less than
             // assembling each from bytes with a bounds check.

@@ -161,19 +161,26 @@ final class HeaderEmitter {
         }
     }
 
+    /** The count of a name asked for once, shared until a second request needs a counter of its own. */
+    private static final int[] ONCE = {1};
+
     /**
      * Takes {@code name} in one namespace (C's tags, or its ordinary identifiers), or the first
      * {@code name___N} free there when it is taken. Each taken name maps to how many times it
      * was asked for, so one hash lookup settles the usual case of a name seen for the first time.
      */
     private static String unique(String name, Map<String, int[]> taken) {
-        int[] asked = taken.putIfAbsent(name, new int[] {1});
+        int[] asked = taken.putIfAbsent(name, ONCE);
         if (asked == null) {
             return name;
         }
+        if (asked == ONCE) {
+            asked = new int[] {1};
+            taken.put(name, asked);
+        }
         while (true) {
             String candidate = name + "___" + ++asked[0];
-            if (taken.putIfAbsent(candidate, new int[] {1}) == null) {
+            if (taken.putIfAbsent(candidate, ONCE) == null) {
                 return candidate;
             }
         }
@@ -441,12 +448,16 @@ final class HeaderEmitter {
     }
 
     private int skipQualifiers(int id) {
-        BtfType type = types[id];
-        while (type.kind() == BtfKind.CONST || type.kind() == BtfKind.VOLATILE || type.kind() == BtfKind.RESTRICT
-                || type.kind() == BtfKind.TYPE_TAG) {
-            type = types[((BtfType.Reference) type).typeId()];
+        int current = id;
+        while (true) {
+            BtfType type = types[current];
+            BtfKind kind = type.kind();
+            if (kind != BtfKind.CONST && kind != BtfKind.VOLATILE && kind != BtfKind.RESTRICT
+                    && kind != BtfKind.TYPE_TAG) {
+                return current;
+            }
+            current = ((BtfType.Reference) type).typeId();
         }
-        return type.id();
     }
 
     private String describe(int id) {
