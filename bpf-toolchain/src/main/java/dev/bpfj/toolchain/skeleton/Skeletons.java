@@ -1,7 +1,7 @@
 package dev.bpfj.toolchain.skeleton;
 
-import dev.bpfj.toolchain.OutputFiles;
 import dev.bpfj.toolchain.BpfFormatException;
+import dev.bpfj.toolchain.OutputFiles;
 import dev.bpfj.toolchain.clang.BpfBuildException;
 import dev.bpfj.toolchain.clang.BuildLog;
 import dev.bpfj.toolchain.object.BpfObjectSpec;
@@ -120,8 +120,9 @@ public final class Skeletons {
             keep.add(sourceFile.toAbsolutePath().normalize());
             keep.add(resourceFile.toAbsolutePath().normalize());
             sources.add(sourceFile);
-            for (boolean changed : new boolean[] {writeIfChanged(sourceFile, source.getBytes(StandardCharsets.UTF_8)),
-                    writeIfChanged(resourceFile, bytes)}) {
+            byte[] sourceBytes = source.getBytes(StandardCharsets.UTF_8);
+            for (boolean changed : new boolean[] {OutputFiles.writeIfChanged(sourceFile, sourceBytes),
+                    OutputFiles.writeIfChanged(resourceFile, bytes)}) {
                 if (changed) {
                     written++;
                 } else {
@@ -138,7 +139,7 @@ public final class Skeletons {
         }
         List<Path> deleted = deleteStale(request.sourceDirectory(), request.resourceDirectory(), keep);
         if (!objects.isEmpty()) {
-            writeIfChanged(stateFile, fingerprint(request, objects, sources, resourceDir)
+            OutputFiles.writeIfChanged(stateFile, fingerprint(request, objects, sources, resourceDir)
                     .getBytes(StandardCharsets.UTF_8));
         }
         if (written > 0 || !deleted.isEmpty()) {
@@ -216,18 +217,6 @@ public final class Skeletons {
                     .sorted()
                     .toList();
         }
-    }
-
-    /**
-     * Writes a file only when its content differs, through a temporary file and a move.
-     *
-     * @param file    the target
-     * @param content the content
-     * @return true when the file was written
-     * @throws IOException when writing fails
-     */
-    static boolean writeIfChanged(Path file, byte[] content) throws IOException {
-        return OutputFiles.writeIfChanged(file, content);
     }
 
     private static List<Path> deleteStale(Path sourceRoot, Path resourceRoot, Set<Path> keep) throws IOException {

@@ -91,7 +91,7 @@ final class HeaderEmitter {
     HeaderEmitter(Btf btf, StringBuilder out) {
         this.btf = btf;
         this.types = btf.types().toArray(new BtfType[0]);
-        this.layouts = new LayoutPlanner(btf);
+        this.layouts = new LayoutPlanner(btf, types);
         int count = types.length;
         this.names = new String[count];
         this.enumerators = new String[count][];

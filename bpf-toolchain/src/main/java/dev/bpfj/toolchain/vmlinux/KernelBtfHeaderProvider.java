@@ -65,8 +65,8 @@ public final class KernelBtfHeaderProvider implements VmlinuxHeaderProvider {
             }
             return false;
         }
-        new VmlinuxGenerator(log).generate(new VmlinuxRequest(btfFile, directory.resolve("vmlinux.h"), List.of(), cache),
-                false);
+        VmlinuxRequest request = new VmlinuxRequest(btfFile, directory.resolve("vmlinux.h"), List.of(), cache);
+        new VmlinuxGenerator(log).generate(request, false);
         return true;
     }
 

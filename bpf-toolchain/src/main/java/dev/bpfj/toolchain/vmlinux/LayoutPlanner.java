@@ -37,9 +37,15 @@ final class LayoutPlanner {
     private final Plan[] plans;
     private final int[] alignments;
 
-    LayoutPlanner(Btf btf) {
+    /**
+     * A planner for the records of {@code btf}.
+     *
+     * @param btf   the BTF
+     * @param types its types by id, as the emitter already holds them
+     */
+    LayoutPlanner(Btf btf, BtfType[] types) {
         this.btf = btf;
-        this.types = btf.types().toArray(new BtfType[0]);
+        this.types = types;
         this.plans = new Plan[types.length];
         this.alignments = new int[types.length];
     }

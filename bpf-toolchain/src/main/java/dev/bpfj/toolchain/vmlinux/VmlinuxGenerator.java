@@ -107,12 +107,16 @@ public final class VmlinuxGenerator {
      * @throws IOException       if reading or writing fails
      */
     public VmlinuxHeader generate(VmlinuxRequest request) throws BpfBuildException, IOException {
-        return generate(request, true);
+        VmlinuxHeader header = generate(request, true);
+        return header != null ? header : new VmlinuxHeader(Files.readString(request.output()), 0, 0, List.of());
     }
 
     /**
-     * {@link #generate(VmlinuxRequest)}, saying that the header is current at info level or,
-     * for builds that merely need a header to be there, at debug level.
+     * {@link #generate(VmlinuxRequest)} for callers that only need the file, such as every
+     * {@code bpf:compile}: a header that is already current is neither read back nor announced
+     * at info level.
+     *
+     * @return the header written or copied, or null when the existing one was current
      */
     VmlinuxHeader generate(VmlinuxRequest request, boolean announceCurrent) throws BpfBuildException, IOException {
         // The reported time covers all the work: reading and checking the BTF too.
@@ -127,7 +131,7 @@ public final class VmlinuxGenerator {
             } else {
                 log.debug(current);
             }
-            return new VmlinuxHeader(Files.readString(request.output()), 0, 0, List.of());
+            return null;
         }
         Path cached = request.cache() == null || !request.roots().isEmpty() ? null
                 : request.cache().resolve(sums.cacheFileName());
