@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bpfj.toolchain.RecordingLog;
 import dev.bpfj.toolchain.validate.Problem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -54,28 +53,7 @@ class BpfCompilerTest {
     @TempDir
     Path dir;
 
-    private final List<String> logLines = Collections.synchronizedList(new ArrayList<>());
-
-    private final BuildLog log = new BuildLog() {
-        @Override
-        public void debug(String message) {
-        }
-
-        @Override
-        public void info(String message) {
-            logLines.add("INFO " + message);
-        }
-
-        @Override
-        public void warn(String message) {
-            logLines.add("WARN " + message);
-        }
-
-        @Override
-        public void error(String message) {
-            logLines.add("ERROR " + message);
-        }
-    };
+    private final RecordingLog log = new RecordingLog();
 
     private Path project(Path root, String... programs) throws IOException {
         Path src = Files.createDirectories(root.resolve("src/main/bpf"));
@@ -135,8 +113,8 @@ class BpfCompilerTest {
         CompileResult again = compile(request(root).build());
         assertEquals(0, again.compiledCount());
         assertEquals(3, again.objects().size());
-        assertTrue(logLines.stream().anyMatch(line -> line.startsWith("INFO All 3 BPF objects in "
-                + root.resolve("target/bpf") + " are up to date (checked in ")), logLines.toString());
+        assertTrue(log.lines().stream().anyMatch(line -> line.startsWith("INFO All 3 BPF objects in "
+                + root.resolve("target/bpf") + " are up to date (checked in ")), log.lines().toString());
 
         Path header = src.resolve("other.h");
         Files.setLastModifiedTime(header, FileTime.fromMillis(Files.getLastModifiedTime(header).toMillis() + 5000));
@@ -162,7 +140,7 @@ class BpfCompilerTest {
         Files.writeString(wrapper, "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'clang version 99.1.0 (test)';"
                 + " exit 0; fi\nexec " + real + " \"$@\"\n");
         assertEquals(2, compile(request(root).clang(wrapper).strip(false).build()).compiledCount());
-        assertTrue(logLines.stream().anyMatch(l -> l.contains("with clang 99.1.0")), logLines.toString());
+        assertTrue(log.lines().stream().anyMatch(l -> l.contains("with clang 99.1.0")), log.lines().toString());
     }
 
     @Test
@@ -188,7 +166,7 @@ class BpfCompilerTest {
         assertEquals(1, e.details().size(), e.details().toString());
         assertTrue(e.details().get(0).startsWith(broken + ":1:27: error: use of undeclared identifier"),
                 e.details().toString());
-        assertTrue(logLines.stream().anyMatch(l -> l.startsWith("ERROR " + broken + ":1:27: error:")), logLines.toString());
+        assertTrue(log.lines().stream().anyMatch(l -> l.startsWith("ERROR " + broken + ":1:27: error:")), log.lines().toString());
         assertFalse(Files.exists(root.resolve("target/bpf/two.bpf.o")), "the old object must not look current");
         assertTrue(Files.exists(root.resolve("target/bpf/one.bpf.o")));
         // Still failing on the next build: a failed source is never recorded as up to date.
@@ -282,6 +260,6 @@ class BpfCompilerTest {
     void noSourcesIsNotAnError() throws Exception {
         CompileResult result = compile(request(dir).build());
         assertTrue(result.objects().isEmpty());
-        assertTrue(logLines.get(0).startsWith("INFO No BPF sources"), logLines.toString());
+        assertTrue(log.lines().get(0).startsWith("INFO No BPF sources"), log.lines().toString());
     }
 }

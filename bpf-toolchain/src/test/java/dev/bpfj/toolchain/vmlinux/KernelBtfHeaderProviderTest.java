@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bpfj.toolchain.RecordingLog;
 import dev.bpfj.toolchain.clang.BuildLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,30 +27,6 @@ class KernelBtfHeaderProviderTest {
         return btf.build();
     }
 
-    private static final class Recording implements BuildLog {
-        final List<String> lines = new ArrayList<>();
-
-        @Override
-        public void debug(String message) {
-            lines.add("debug " + message);
-        }
-
-        @Override
-        public void info(String message) {
-            lines.add("info " + message);
-        }
-
-        @Override
-        public void warn(String message) {
-            lines.add("warn " + message);
-        }
-
-        @Override
-        public void error(String message) {
-            lines.add("error " + message);
-        }
-    }
-
     @Test
     void generatesOncePerBtfContent() throws Exception {
         Path btfFile = dir.resolve("kernel.btf");
@@ -58,22 +34,22 @@ class KernelBtfHeaderProviderTest {
         Path include = dir.resolve("include");
         KernelBtfHeaderProvider provider = KernelBtfHeaderProvider.of(btfFile, null);
 
-        Recording log = new Recording();
+        RecordingLog log = new RecordingLog();
         assertTrue(provider.provide(include, log));
         Path header = include.resolve("vmlinux.h");
         String first = Files.readString(header);
         assertTrue(first.contains("struct first {"), first);
-        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("info Generated")), log.lines.toString());
+        assertTrue(log.allLines().stream().anyMatch(l -> l.startsWith("INFO Generated")), log.allLines().toString());
 
         FileTime old = FileTime.fromMillis(1_000_000_000_000L);
         Files.setLastModifiedTime(header, old);
-        Recording again = new Recording();
+        RecordingLog again = new RecordingLog();
         assertTrue(provider.provide(include, again));
         assertEquals(old, Files.getLastModifiedTime(header), "an unchanged BTF must not rewrite the header");
-        assertFalse(again.lines.stream().anyMatch(l -> l.startsWith("info Generated")), again.lines.toString());
+        assertFalse(again.allLines().stream().anyMatch(l -> l.startsWith("INFO Generated")), again.allLines().toString());
 
         Files.write(btfFile, btf("second"));
-        assertTrue(provider.provide(include, new Recording()));
+        assertTrue(provider.provide(include, new RecordingLog()));
         String second = Files.readString(header);
         assertTrue(second.contains("struct second {") && !second.contains("struct first {"), second);
         assertNotEquals(old, Files.getLastModifiedTime(header));
@@ -81,11 +57,11 @@ class KernelBtfHeaderProviderTest {
 
     @Test
     void missingBtfOffersNothingAndSaysWhy() throws Exception {
-        Recording log = new Recording();
+        RecordingLog log = new RecordingLog();
         Path missing = dir.resolve("no-such.btf");
         assertFalse(KernelBtfHeaderProvider.of(missing, null).provide(dir.resolve("include"), log));
-        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("warn") && l.contains(missing.toString())),
-                log.lines.toString());
+        assertTrue(log.allLines().stream().anyMatch(l -> l.startsWith("WARN") && l.contains(missing.toString())),
+                log.allLines().toString());
         assertFalse(Files.exists(dir.resolve("include/vmlinux.h")));
     }
 
@@ -111,9 +87,9 @@ class KernelBtfHeaderProviderTest {
         Path cache = dir.resolve("cache");
         KernelBtfHeaderProvider provider = KernelBtfHeaderProvider.of(btfFile, cache);
 
-        Recording first = new Recording();
+        RecordingLog first = new RecordingLog();
         assertTrue(provider.provide(dir.resolve("project-a/include"), first));
-        assertTrue(first.lines.stream().anyMatch(l -> l.startsWith("info Generated")), first.lines.toString());
+        assertTrue(first.allLines().stream().anyMatch(l -> l.startsWith("INFO Generated")), first.allLines().toString());
         String generated = Files.readString(dir.resolve("project-a/include/vmlinux.h"));
         List<Path> kept;
         try (var files = Files.list(cache)) {
@@ -123,24 +99,24 @@ class KernelBtfHeaderProviderTest {
         assertEquals(generated, Files.readString(kept.get(0)));
 
         // Another project, or the same one after mvn clean: copied, not generated.
-        Recording second = new Recording();
+        RecordingLog second = new RecordingLog();
         assertTrue(provider.provide(dir.resolve("project-b/include"), second));
         assertEquals(generated, Files.readString(dir.resolve("project-b/include/vmlinux.h")));
-        assertFalse(second.lines.stream().anyMatch(l -> l.startsWith("info Generated")), second.lines.toString());
-        assertTrue(second.lines.stream().anyMatch(l -> l.startsWith("info Copied") && l.contains(kept.get(0).toString())),
-                second.lines.toString());
+        assertFalse(second.allLines().stream().anyMatch(l -> l.startsWith("INFO Generated")), second.allLines().toString());
+        assertTrue(second.allLines().stream().anyMatch(l -> l.startsWith("INFO Copied") && l.contains(kept.get(0).toString())),
+                second.allLines().toString());
 
         // A cached file whose stamp does not match (damaged, or from another generator) is not used.
         Files.writeString(kept.get(0), "/* not a header of this BTF */\n");
-        Recording third = new Recording();
+        RecordingLog third = new RecordingLog();
         assertTrue(provider.provide(dir.resolve("project-c/include"), third));
-        assertTrue(third.lines.stream().anyMatch(l -> l.startsWith("info Generated")), third.lines.toString());
+        assertTrue(third.allLines().stream().anyMatch(l -> l.startsWith("INFO Generated")), third.allLines().toString());
         assertEquals(generated, Files.readString(dir.resolve("project-c/include/vmlinux.h")));
         assertEquals(generated, Files.readString(kept.get(0)), "the damaged entry is replaced");
 
         // A different BTF (another kernel) has its own entry; nothing of the first one is served.
         Files.write(btfFile, btf("other"));
-        assertTrue(provider.provide(dir.resolve("project-a/include"), new Recording()));
+        assertTrue(provider.provide(dir.resolve("project-a/include"), new RecordingLog()));
         assertTrue(Files.readString(dir.resolve("project-a/include/vmlinux.h")).contains("struct other {"));
         try (var files = Files.list(cache)) {
             assertEquals(2, files.count());
@@ -152,10 +128,10 @@ class KernelBtfHeaderProviderTest {
         Path btfFile = dir.resolve("kernel.btf");
         Files.write(btfFile, btf("plain"));
         Path notADirectory = Files.writeString(dir.resolve("cache-is-a-file"), "x");
-        Recording log = new Recording();
+        RecordingLog log = new RecordingLog();
         assertTrue(KernelBtfHeaderProvider.of(btfFile, notADirectory).provide(dir.resolve("include"), log));
         assertTrue(Files.readString(dir.resolve("include/vmlinux.h")).contains("struct plain {"));
-        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("debug Cannot keep vmlinux.h in the cache")),
-                log.lines.toString());
+        assertTrue(log.allLines().stream().anyMatch(l -> l.startsWith("DEBUG Cannot keep vmlinux.h in the cache")),
+                log.allLines().toString());
     }
 }
