@@ -1,18 +1,8 @@
 package dev.bpfj.toolchain.vmlinux;
 
-import dev.bpfj.toolchain.btf.Btf;
-import dev.bpfj.toolchain.btf.BtfArray;
-import dev.bpfj.toolchain.btf.BtfEnum;
-import dev.bpfj.toolchain.btf.BtfEnumValue;
-import dev.bpfj.toolchain.btf.BtfFuncProto;
-import dev.bpfj.toolchain.btf.BtfFwd;
 import dev.bpfj.toolchain.btf.BtfInt;
 import dev.bpfj.toolchain.btf.BtfKind;
-import dev.bpfj.toolchain.btf.BtfMember;
-import dev.bpfj.toolchain.btf.BtfParam;
-import dev.bpfj.toolchain.btf.BtfStruct;
-import dev.bpfj.toolchain.btf.BtfType;
-import dev.bpfj.toolchain.btf.BtfTypedef;
+import dev.bpfj.toolchain.btf.BtfTable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -68,9 +58,7 @@ final class HeaderEmitter {
             "long long signed int", "long long unsigned int", "unsigned long long", "__int128",
             "__int128 unsigned", "unsigned __int128", "__int128 signed");
 
-    private final Btf btf;
-    /** The types by id, as an array: indexed on every step of the walk, in code that runs cold. */
-    private final BtfType[] types;
+    private final BtfTable btf;
     private final LayoutPlanner layouts;
     private final String[] names;
     private final String[][] enumerators;
@@ -88,11 +76,10 @@ final class HeaderEmitter {
     private int forwardDeclarations;
     private int depth;
 
-    HeaderEmitter(Btf btf, StringBuilder out) {
+    HeaderEmitter(BtfTable btf, StringBuilder out) {
         this.btf = btf;
-        this.types = btf.types().toArray(new BtfType[0]);
-        this.layouts = new LayoutPlanner(btf, types);
-        int count = types.length;
+        this.layouts = new LayoutPlanner(btf);
+        int count = btf.typeCount();
         this.names = new String[count];
         this.enumerators = new String[count][];
         this.state = new byte[count];
@@ -131,29 +118,28 @@ final class HeaderEmitter {
     private void assignNames() {
         Map<String, int[]> tags = new HashMap<>(4 * 1024);
         Map<String, int[]> idents = new HashMap<>(128 * 1024);
-        for (BtfType type : types) {
-            switch (type.kind()) {
+        for (int id = 1, count = btf.typeCount(); id < count; id++) {
+            switch (btf.kind(id)) {
                 case STRUCT:
                 case UNION:
                 case FWD:
-                    if (!type.name().isEmpty()) {
-                        names[type.id()] = unique(type.name(), tags);
+                    if (btf.isNamed(id)) {
+                        names[id] = unique(btf.name(id), tags);
                     }
                     break;
                 case ENUM:
                 case ENUM64:
-                    if (!type.name().isEmpty()) {
-                        names[type.id()] = unique(type.name(), tags);
+                    if (btf.isNamed(id)) {
+                        names[id] = unique(btf.name(id), tags);
                     }
-                    List<BtfEnumValue> values = ((BtfEnum) type).values();
-                    String[] valueNames = new String[values.size()];
+                    String[] valueNames = new String[btf.vlen(id)];
                     for (int i = 0; i < valueNames.length; i++) {
-                        valueNames[i] = unique(values.get(i).name(), idents);
+                        valueNames[i] = unique(btf.enumeratorName(id, i), idents);
                     }
-                    enumerators[type.id()] = valueNames;
+                    enumerators[id] = valueNames;
                     break;
                 case TYPEDEF:
-                    names[type.id()] = isBuiltin(type) ? type.name() : unique(type.name(), idents);
+                    names[id] = isBuiltin(id) ? btf.name(id) : unique(btf.name(id), idents);
                     break;
                 default:
                     break;
@@ -190,16 +176,17 @@ final class HeaderEmitter {
 
     /** Every type a full header contains, in id order. */
     void emitAll() {
-        for (BtfType type : types) {
-            if (isTopLevel(type)) {
-                ensureDefined(type.id());
+        int count = btf.typeCount();
+        for (int id = 1; id < count; id++) {
+            if (isTopLevel(id)) {
+                ensureDefined(id);
             }
         }
-        for (BtfType type : types) {
-            if ((type.kind() == BtfKind.ENUM || type.kind() == BtfKind.ENUM64) && type.name().isEmpty()
-                    && !anonymousEnumWritten[type.id()]) {
-                writeEnumDefinition((BtfEnum) type);
-                anonymousEnumWritten[type.id()] = true;
+        for (int id = 1; id < count; id++) {
+            BtfKind kind = btf.kind(id);
+            if ((kind == BtfKind.ENUM || kind == BtfKind.ENUM64) && !btf.isNamed(id) && !anonymousEnumWritten[id]) {
+                writeEnumDefinition(id);
+                anonymousEnumWritten[id] = true;
             }
         }
     }
@@ -219,53 +206,52 @@ final class HeaderEmitter {
      * {@code vmlinux.h}, use them without declaring them.
      */
     void emitIntegerTypedefs() {
-        for (BtfType type : types) {
-            if (type.kind() == BtfKind.TYPEDEF && !isBuiltin(type) && btf.resolve(type.id()).kind() == BtfKind.INT) {
-                ensureDefined(type.id());
+        for (int id = 1, count = btf.typeCount(); id < count; id++) {
+            if (btf.kind(id) == BtfKind.TYPEDEF && !isBuiltin(id) && btf.kind(btf.resolve(id)) == BtfKind.INT) {
+                ensureDefined(id);
             }
         }
     }
 
-    static boolean isTopLevel(BtfType type) {
-        switch (type.kind()) {
+    private boolean isTopLevel(int id) {
+        switch (btf.kind(id)) {
             case STRUCT:
             case UNION:
             case ENUM:
             case ENUM64:
             case FWD:
-                return !type.name().isEmpty();
+                return btf.isNamed(id);
             case TYPEDEF:
-                return !isBuiltin(type);
+                return !isBuiltin(id);
             default:
                 return false;
         }
     }
 
     /** Compiler builtins such as {@code __builtin_va_list} are in BTF but cannot be redefined. */
-    private static boolean isBuiltin(BtfType typedef) {
-        return typedef.name().startsWith("__builtin_");
+    private boolean isBuiltin(int typedef) {
+        return btf.name(typedef).startsWith("__builtin_");
     }
 
     private void ensureDefined(int id) {
-        BtfType type = types[id];
-        switch (type.kind()) {
+        switch (btf.kind(id)) {
             case STRUCT:
             case UNION:
-                if (type.name().isEmpty()) {
+                if (!btf.isNamed(id)) {
                     prepare(id, true, false);
                 } else {
-                    defineRecord((BtfStruct) type);
+                    defineRecord(id);
                 }
                 break;
             case ENUM:
             case ENUM64:
-                if (!type.name().isEmpty() && state[id] != DONE) {
+                if (btf.isNamed(id) && state[id] != DONE) {
                     state[id] = DONE;
-                    writeEnumDefinition((BtfEnum) type);
+                    writeEnumDefinition(id);
                 }
                 break;
             case TYPEDEF:
-                defineTypedef((BtfTypedef) type);
+                defineTypedef(id);
                 break;
             case FWD:
                 declareTag(id);
@@ -275,8 +261,7 @@ final class HeaderEmitter {
         }
     }
 
-    private void defineRecord(BtfStruct record) {
-        int id = record.id();
+    private void defineRecord(int id) {
         if (state[id] == DONE) {
             return;
         }
@@ -286,59 +271,58 @@ final class HeaderEmitter {
         state[id] = IN_PROGRESS;
         // Indexed loops here and below: a short run is over before C2 compiles anything, and C1,
         // without escape analysis, allocates an iterator for every for-each.
-        List<BtfMember> members = record.members();
-        for (int memberIndex = 0; memberIndex < members.size(); memberIndex++) {
-            prepare(members.get(memberIndex).typeId(), true, false);
+        for (int memberIndex = 0, memberCount = btf.vlen(id); memberIndex < memberCount; memberIndex++) {
+            prepare(btf.memberType(id, memberIndex), true, false);
         }
         state[id] = DONE;
         tagDeclared[id] = true;
         // Everything this definition needs is written; its own text goes straight to the output.
-        recordSpecifier(out, record, 0);
+        recordSpecifier(out, id, 0);
         out.append(";\n\n");
         definitions++;
     }
 
-    private void defineTypedef(BtfTypedef typedef) {
-        int id = typedef.id();
-        if (state[id] == DONE || isBuiltin(typedef)) {
+    private void defineTypedef(int id) {
+        if (state[id] == DONE || isBuiltin(id)) {
             return;
         }
         if (state[id] == WAITING_FOR_TARGET) {
             // The target struct's members use this typedef: write it now, declaring the struct's tag.
-            writeTypedef(typedef);
+            writeTypedef(id);
             return;
         }
         if (state[id] == IN_PROGRESS) {
-            throw new IllegalArgumentException("typedef " + typedef.name() + " (BTF type " + id
+            throw new IllegalArgumentException("typedef " + btf.name(id) + " (BTF type " + id
                     + ") refers to itself, which C cannot express");
         }
-        int target = skipQualifiers(typedef.typeId());
-        BtfType targetType = types[target];
-        if (targetType instanceof BtfStruct && !targetType.name().isEmpty() && state[target] == NONE) {
+        int target = skipQualifiers(btf.typeId(id));
+        BtfKind targetKind = btf.kind(target);
+        if ((targetKind == BtfKind.STRUCT || targetKind == BtfKind.UNION) && btf.isNamed(target)
+                && state[target] == NONE) {
             // Readers expect "struct foo {...}; typedef struct foo foo_t;": define the struct first.
             state[id] = WAITING_FOR_TARGET;
-            defineRecord((BtfStruct) targetType);
+            defineRecord(target);
             if (state[id] == DONE) {
                 return;
             }
         }
         state[id] = IN_PROGRESS;
-        prepare(typedef.typeId(), false, false);
-        writeTypedef(typedef);
+        prepare(btf.typeId(id), false, false);
+        writeTypedef(id);
     }
 
-    private void writeTypedef(BtfTypedef typedef) {
-        state[typedef.id()] = DONE;
+    private void writeTypedef(int id) {
+        state[id] = DONE;
         // Written straight into the output: building each definition as a String first copies
         // the whole header once more, which a cold JVM feels.
         out.append("typedef ");
-        appendFullDeclaration(out, typedef.typeId(), names[typedef.id()], 0);
+        appendFullDeclaration(out, btf.typeId(id), names[id], 0);
         out.append(";\n\n");
         definitions++;
     }
 
-    private void writeEnumDefinition(BtfEnum type) {
-        appendEnumSpecifier(out, type, 0);
+    private void writeEnumDefinition(int id) {
+        appendEnumSpecifier(out, id, 0);
         out.append(";\n\n");
         definitions++;
     }
@@ -349,8 +333,8 @@ final class HeaderEmitter {
         }
         tagDeclared[id] = true;
         forwardDeclarations++;
-        BtfType type = types[id];
-        boolean union = type instanceof BtfFwd ? ((BtfFwd) type).isUnion() : type.kind() == BtfKind.UNION;
+        BtfKind kind = btf.kind(id);
+        boolean union = kind == BtfKind.FWD ? btf.kindFlag(id) : kind == BtfKind.UNION;
         writeTopLevel((union ? "union " : "struct ") + names[id] + ";");
     }
 
@@ -382,47 +366,45 @@ final class HeaderEmitter {
     }
 
     private void prepareType(int id, boolean needComplete, boolean inParameters) {
-        BtfType type = types[id];
-        switch (type.kind()) {
+        switch (btf.kind(id)) {
             case PTR:
-                prepare(((BtfType.Reference) type).typeId(), false, inParameters);
+                prepare(btf.typeId(id), false, inParameters);
                 return;
             case ARRAY:
-                prepare(((BtfArray) type).elemType(), true, inParameters);
+                prepare(btf.arrayElementType(id), true, inParameters);
                 return;
             case CONST:
             case VOLATILE:
             case RESTRICT:
             case TYPE_TAG:
-                prepare(((BtfType.Reference) type).typeId(), needComplete, inParameters);
+                prepare(btf.typeId(id), needComplete, inParameters);
                 return;
             case TYPEDEF:
-                defineTypedef((BtfTypedef) type);
+                defineTypedef(id);
                 if (needComplete && !preparedComplete[id]) {
-                    prepare(((BtfTypedef) type).typeId(), true, inParameters);
+                    prepare(btf.typeId(id), true, inParameters);
                     preparedComplete[id] = true;
                 }
                 return;
             case STRUCT:
             case UNION:
-                if (!type.name().isEmpty()) {
+                if (btf.isNamed(id)) {
                     if (needComplete) {
-                        defineRecord((BtfStruct) type);
+                        defineRecord(id);
                     } else if (inParameters) {
                         declareTag(id);
                     }
                 } else if (!preparedComplete[id]) {
                     // Written inline: its members are used by value wherever it appears.
-                    List<BtfMember> members = ((BtfStruct) type).members();
-                    for (int memberIndex = 0; memberIndex < members.size(); memberIndex++) {
-                        prepare(members.get(memberIndex).typeId(), true, inParameters);
+                    for (int memberIndex = 0, memberCount = btf.vlen(id); memberIndex < memberCount; memberIndex++) {
+                        prepare(btf.memberType(id, memberIndex), true, inParameters);
                     }
                     preparedComplete[id] = true;
                 }
                 return;
             case ENUM:
             case ENUM64:
-                if (!type.name().isEmpty()) {
+                if (btf.isNamed(id)) {
                     ensureDefined(id);
                 }
                 return;
@@ -433,11 +415,9 @@ final class HeaderEmitter {
                 return;
             case FUNC_PROTO:
                 if (!preparedIncomplete[id]) {
-                    BtfFuncProto proto = (BtfFuncProto) type;
-                    prepare(proto.returnType(), false, inParameters);
-                    List<BtfParam> params = proto.params();
-                    for (int paramIndex = 0; paramIndex < params.size(); paramIndex++) {
-                        prepare(params.get(paramIndex).typeId(), false, true);
+                    prepare(btf.typeId(id), false, inParameters);
+                    for (int paramIndex = 0, paramCount = btf.vlen(id); paramIndex < paramCount; paramIndex++) {
+                        prepare(btf.paramType(id, paramIndex), false, true);
                     }
                     preparedIncomplete[id] = true;
                 }
@@ -450,13 +430,12 @@ final class HeaderEmitter {
     private int skipQualifiers(int id) {
         int current = id;
         while (true) {
-            BtfType type = types[current];
-            BtfKind kind = type.kind();
+            BtfKind kind = btf.kind(current);
             if (kind != BtfKind.CONST && kind != BtfKind.VOLATILE && kind != BtfKind.RESTRICT
                     && kind != BtfKind.TYPE_TAG) {
                 return current;
             }
-            current = ((BtfType.Reference) type).typeId();
+            current = btf.typeId(current);
         }
     }
 
@@ -481,11 +460,11 @@ final class HeaderEmitter {
                 throw new IllegalArgumentException(describe(id) + " has a declarator more than " + MAX_DEPTH
                         + " levels deep");
             }
-            BtfType type = types[current];
-            switch (type.kind()) {
+            BtfKind kind = btf.kind(current);
+            switch (kind) {
                 case PTR: {
-                    int target = ((BtfType.Reference) type).typeId();
-                    BtfKind targetKind = types[skipQualifiers(target)].kind();
+                    int target = btf.typeId(current);
+                    BtfKind targetKind = btf.kind(skipQualifiers(target));
                     boolean postfix = targetKind == BtfKind.ARRAY || targetKind == BtfKind.FUNC_PROTO;
                     inner = postfix ? "(*" + inner + ")" : "*" + inner;
                     current = target;
@@ -494,12 +473,12 @@ final class HeaderEmitter {
                 case CONST:
                 case VOLATILE:
                 case RESTRICT: {
-                    String qualifier = type.kind() == BtfKind.CONST ? "const"
-                            : type.kind() == BtfKind.VOLATILE ? "volatile" : "restrict";
-                    int target = ((BtfType.Reference) type).typeId();
-                    if (types[skipQualifiers(target)].kind() == BtfKind.PTR) {
+                    String qualifier = kind == BtfKind.CONST ? "const"
+                            : kind == BtfKind.VOLATILE ? "volatile" : "restrict";
+                    int target = btf.typeId(current);
+                    if (btf.kind(skipQualifiers(target)) == BtfKind.PTR) {
                         inner = inner.isEmpty() ? qualifier : qualifier + " " + inner;
-                    } else if (type.kind() != BtfKind.RESTRICT) {
+                    } else if (kind != BtfKind.RESTRICT) {
                         // On a base type (or an array, whose elements C qualifies instead).
                         if (qualifiers == null) {
                             qualifiers = new StringBuilder();
@@ -513,24 +492,23 @@ final class HeaderEmitter {
                     continue;
                 }
                 case TYPE_TAG:
-                    current = ((BtfType.Reference) type).typeId();
+                    current = btf.typeId(current);
                     continue;
                 case ARRAY: {
-                    BtfArray array = (BtfArray) type;
-                    inner = inner + "[" + array.count() + "]";
-                    current = array.elemType();
+                    inner = inner + "[" + btf.arrayCount(current) + "]";
+                    current = btf.arrayElementType(current);
                     continue;
                 }
                 case FUNC_PROTO: {
-                    inner = inner + parameterList((BtfFuncProto) type, indent);
-                    current = ((BtfFuncProto) type).returnType();
+                    inner = inner + parameterList(current, indent);
+                    current = btf.typeId(current);
                     continue;
                 }
                 default: {
                     if (qualifiers != null) {
                         text.append(qualifiers);
                     }
-                    specifier(text, type, indent);
+                    specifier(text, current, indent);
                     if (!inner.isEmpty()) {
                         text.append(' ').append(inner);
                     }
@@ -545,10 +523,10 @@ final class HeaderEmitter {
      * into {@code text}, which matters for the time of a cold JVM, where most of the work runs.
      */
     private void appendDeclaration(StringBuilder text, int id, String declarator, int indent) {
-        BtfType type = types[id];
+        int type = id;
         String pointer = "";
-        if (type.kind() == BtfKind.PTR) {
-            BtfType target = types[((BtfType.Reference) type).typeId()];
+        if (btf.kind(type) == BtfKind.PTR) {
+            int target = btf.typeId(type);
             if (isPlainSpecifier(target)) {
                 type = target;
                 pointer = "*";
@@ -564,8 +542,8 @@ final class HeaderEmitter {
         appendFullDeclaration(text, id, declarator, indent);
     }
 
-    private static boolean isPlainSpecifier(BtfType type) {
-        switch (type.kind()) {
+    private boolean isPlainSpecifier(int type) {
+        switch (btf.kind(type)) {
             case VOID:
             case INT:
             case FLOAT:
@@ -576,88 +554,90 @@ final class HeaderEmitter {
             case UNION:
             case ENUM:
             case ENUM64:
-                return !type.name().isEmpty();
+                return btf.isNamed(type);
             default:
                 return false;
         }
     }
 
-    private String parameterList(BtfFuncProto proto, int indent) {
-        List<BtfParam> params = proto.params();
-        if (params.isEmpty()) {
+    private String parameterList(int proto, int indent) {
+        int count = btf.vlen(proto);
+        if (count == 0) {
             return "(void)";
         }
         StringBuilder text = new StringBuilder("(");
-        for (int i = 0; i < params.size(); i++) {
+        for (int i = 0; i < count; i++) {
             if (i > 0) {
                 text.append(", ");
             }
-            BtfParam param = params.get(i);
-            if (i == params.size() - 1 && param.typeId() == 0) {
+            int paramType = btf.paramType(proto, i);
+            if (i == count - 1 && paramType == 0) {
                 text.append("...");
             } else {
-                appendFullDeclaration(text, param.typeId(), "", indent);
+                appendFullDeclaration(text, paramType, "", indent);
             }
         }
         return text.append(')').toString();
     }
 
-    private void specifier(StringBuilder text, BtfType type, int indent) {
-        switch (type.kind()) {
+    private void specifier(StringBuilder text, int id, int indent) {
+        BtfKind kind = btf.kind(id);
+        switch (kind) {
             case VOID:
                 text.append("void");
                 return;
             case INT:
-                text.append(intName((BtfInt) type));
+                text.append(intName(id));
                 return;
             case FLOAT:
-                text.append(type.name());
+                text.append(btf.name(id));
                 return;
             case STRUCT:
             case UNION:
-                if (type.name().isEmpty()) {
-                    recordSpecifier(text, (BtfStruct) type, indent);
+                if (!btf.isNamed(id)) {
+                    recordSpecifier(text, id, indent);
                 } else {
                     // Written text mentioning the tag declares it at file scope (outside parameter lists,
                     // whose tags prepare() declared beforehand).
-                    tagDeclared[type.id()] = true;
-                    text.append(type.kind() == BtfKind.UNION ? "union " : "struct ").append(names[type.id()]);
+                    tagDeclared[id] = true;
+                    text.append(kind == BtfKind.UNION ? "union " : "struct ").append(names[id]);
                 }
                 return;
             case ENUM:
             case ENUM64:
-                if (!type.name().isEmpty()) {
-                    text.append("enum ").append(names[type.id()]);
-                } else if (!anonymousEnumWritten[type.id()]) {
-                    anonymousEnumWritten[type.id()] = true;
-                    appendEnumSpecifier(text, (BtfEnum) type, indent);
+                if (btf.isNamed(id)) {
+                    text.append("enum ").append(names[id]);
+                } else if (!anonymousEnumWritten[id]) {
+                    anonymousEnumWritten[id] = true;
+                    appendEnumSpecifier(text, id, indent);
                 } else {
-                    BtfEnum anonymous = (BtfEnum) type;
-                    text.append(intOfSize(anonymous.size(), anonymous.signed()));
+                    text.append(intOfSize(btf.size(id), btf.kindFlag(id)));
                 }
                 return;
             case FWD:
-                tagDeclared[type.id()] = true;
-                text.append(((BtfFwd) type).isUnion() ? "union " : "struct ").append(names[type.id()]);
+                tagDeclared[id] = true;
+                text.append(btf.kindFlag(id) ? "union " : "struct ").append(names[id]);
                 return;
             case TYPEDEF:
-                text.append(names[type.id()]);
+                text.append(names[id]);
                 return;
             default:
                 // Functions, variables, sections and declaration tags are not types of values.
-                warnOnce("BTF type " + type.id() + " (" + type.kind() + ") is used as a value type; written as void");
+                warnOnce("BTF type " + id + " (" + kind + ") is used as a value type; written as void");
                 text.append("void");
         }
     }
 
-    private String intName(BtfInt type) {
-        if (C_INT_NAMES.contains(type.name())) {
-            return type.name();
+    private String intName(int id) {
+        String name = btf.name(id);
+        if (C_INT_NAMES.contains(name)) {
+            return name;
         }
-        if (type.isBool() && type.size() == 1) {
+        int size = btf.size(id);
+        if ((btf.intEncoding(id) & BtfInt.BOOL) != 0 && size == 1) {
             return "_Bool";
         }
-        return intOfSize(type.size(), type.isSigned());
+        return intOfSize(size, (btf.intEncoding(id) & BtfInt.SIGNED) != 0);
     }
 
     private String intOfSize(int size, boolean signed) {
@@ -686,35 +666,36 @@ final class HeaderEmitter {
 
     // ---------------------------------------------------------------- records
 
-    private void recordSpecifier(StringBuilder text, BtfStruct record, int indent) {
-        LayoutPlanner.Plan plan = layouts.plan(record);
+    private void recordSpecifier(StringBuilder text, int id, int indent) {
+        LayoutPlanner.Plan plan = layouts.plan(id);
         if (plan.problem() != null) {
             warnOnce(plan.problem());
         }
-        text.append(record.isUnion() ? "union" : "struct");
-        if (!record.name().isEmpty()) {
-            text.append(' ').append(names[record.id()]);
+        boolean union = btf.kind(id) == BtfKind.UNION;
+        text.append(union ? "union" : "struct");
+        if (btf.isNamed(id)) {
+            text.append(' ').append(names[id]);
         }
         text.append(" {\n");
-        List<BtfMember> members = record.members();
         long cursor = 0;
-        for (int i = 0; i < members.size(); i++) {
-            BtfMember member = members.get(i);
+        for (int i = 0, count = btf.vlen(id); i < count; i++) {
             long padding = plan.paddingBefore()[i];
             if (padding > 0) {
                 padding(text, cursor, padding, indent + 1);
             }
             tabs(text, indent + 1);
-            appendDeclaration(text, member.typeId(), member.name(), indent + 1);
-            if (member.isBitfield()) {
-                text.append(": ").append(member.bitfieldSize());
-                cursor = member.bitOffset() + member.bitfieldSize();
+            int memberType = btf.memberType(id, i);
+            appendDeclaration(text, memberType, btf.memberName(id, i), indent + 1);
+            int bitfieldSize = btf.memberBitfieldSize(id, i);
+            if (bitfieldSize != 0) {
+                text.append(": ").append(bitfieldSize);
+                cursor = btf.memberBitOffset(id, i) + bitfieldSize;
             } else {
-                cursor = member.bitOffset() + (btf.hasSize(member.typeId()) ? btf.sizeOf(member.typeId()) * 8 : 0);
+                cursor = btf.memberBitOffset(id, i) + (btf.hasSize(memberType) ? btf.sizeOf(memberType) * 8 : 0);
             }
             text.append(";\n");
         }
-        if (plan.trailingPadding() > 0 && record.isUnion()) {
+        if (plan.trailingPadding() > 0 && union) {
             // Union members overlap, so the padding goes into one anonymous struct member.
             tabs(text, indent + 1);
             text.append("struct {\n");
@@ -787,32 +768,31 @@ final class HeaderEmitter {
 
     // ---------------------------------------------------------------- enums
 
-    private void appendEnumSpecifier(StringBuilder text, BtfEnum type, int indent) {
+    private void appendEnumSpecifier(StringBuilder text, int id, int indent) {
         text.append("enum ");
-        String attribute = enumAttribute(type);
+        String attribute = enumAttribute(id);
         if (attribute != null) {
             // BTF gives the enum a size clang would not pick for these values (a packed enum, say).
             text.append("__attribute__((").append(attribute).append(")) ");
         }
-        if (!type.name().isEmpty()) {
-            text.append(names[type.id()]).append(' ');
+        if (btf.isNamed(id)) {
+            text.append(names[id]).append(' ');
         }
         text.append("{\n");
-        String[] valueNames = enumerators[type.id()];
-        List<BtfEnumValue> values = type.values();
-        for (int i = 0; i < values.size(); i++) {
+        String[] valueNames = enumerators[id];
+        for (int i = 0; i < valueNames.length; i++) {
             tabs(text, indent + 1);
             text.append(valueNames[i]).append(" = ");
-            appendEnumValue(text, type, values.get(i).value());
+            appendEnumValue(text, id, btf.enumeratorValue(id, i));
             text.append(",\n");
         }
         tabs(text, indent);
         text.append('}');
     }
 
-    private static void appendEnumValue(StringBuilder text, BtfEnum type, long value) {
-        long written = enumValueAsWritten(type, value);
-        if (isHugeUnsigned(type, written)) {
+    private void appendEnumValue(StringBuilder text, int id, long value) {
+        long written = enumValueAsWritten(id, value);
+        if (isHugeUnsigned(id, written)) {
             text.append(Long.toUnsignedString(written)).append("ULL");
         } else if (written == Long.MIN_VALUE) {
             text.append("(-9223372036854775807LL - 1)");
@@ -825,8 +805,8 @@ final class HeaderEmitter {
     }
 
     /** An unsigned 64-bit enumerator above {@code Long.MAX_VALUE}, held in a negative long. */
-    private static boolean isHugeUnsigned(BtfEnum type, long written) {
-        return type.is64() && type.size() >= 8 && !type.signed() && written < 0;
+    private boolean isHugeUnsigned(int id, long written) {
+        return btf.kind(id) == BtfKind.ENUM64 && btf.size(id) >= 8 && !btf.kindFlag(id) && written < 0;
     }
 
     /**
@@ -834,32 +814,33 @@ final class HeaderEmitter {
      * when the smallest type holding the values has that size, else a {@code mode} (whose
      * signed type is wide enough, as the values then fit a smaller one).
      */
-    private static String enumAttribute(BtfEnum type) {
-        if (type.values().isEmpty()) {
+    private String enumAttribute(int id) {
+        int valueCount = btf.vlen(id);
+        if (valueCount == 0) {
             return null;
         }
         long min = 0;
         long max = 0;
         boolean huge = false;
-        for (int valueIndex = 0, valueCount = type.values().size(); valueIndex < valueCount; valueIndex++) {
-            BtfEnumValue value = type.values().get(valueIndex);
-            long v = enumValueAsWritten(type, value.value());
-            if (isHugeUnsigned(type, v)) {
+        for (int valueIndex = 0; valueIndex < valueCount; valueIndex++) {
+            long v = enumValueAsWritten(id, btf.enumeratorValue(id, valueIndex));
+            if (isHugeUnsigned(id, v)) {
                 huge = true;
             } else {
                 min = Math.min(min, v);
                 max = Math.max(max, v);
             }
         }
+        int size = btf.size(id);
         int smallest = huge ? 8 : smallestSize(min, max);
         int natural = Math.max(smallest, 4);
-        if (natural == type.size()) {
+        if (natural == size) {
             return null;
         }
-        if (smallest == type.size()) {
+        if (smallest == size) {
             return "packed";
         }
-        switch (type.size()) {
+        switch (size) {
             case 1:
                 return "mode(QI)";
             case 2:
@@ -890,15 +871,16 @@ final class HeaderEmitter {
      * An enumerator's value as C should see it. 32-bit BTF enums from older compilers carry no
      * signedness, so a value that does not fit the enum's size unsigned must be a negative one.
      */
-    private static long enumValueAsWritten(BtfEnum type, long value) {
-        if (type.is64() && type.size() >= 8) {
+    private long enumValueAsWritten(int id, long value) {
+        int size = btf.size(id);
+        if (btf.kind(id) == BtfKind.ENUM64 && size >= 8) {
             return value;
         }
-        if (type.signed()) {
+        if (btf.kindFlag(id)) {
             return (int) value;
         }
         long unsigned = value & 0xffff_ffffL;
-        if (type.size() < 4 && unsigned >= 1L << (type.size() * 8)) {
+        if (size < 4 && unsigned >= 1L << (size * 8)) {
             return (int) value;
         }
         return unsigned;

@@ -1,14 +1,7 @@
 package dev.bpfj.toolchain.vmlinux;
 
-import dev.bpfj.toolchain.btf.Btf;
-import dev.bpfj.toolchain.btf.BtfArray;
-import dev.bpfj.toolchain.btf.BtfEnum;
-import dev.bpfj.toolchain.btf.BtfFloat;
-import dev.bpfj.toolchain.btf.BtfInt;
-import dev.bpfj.toolchain.btf.BtfMember;
-import dev.bpfj.toolchain.btf.BtfStruct;
-import dev.bpfj.toolchain.btf.BtfType;
-import java.util.List;
+import dev.bpfj.toolchain.btf.BtfKind;
+import dev.bpfj.toolchain.btf.BtfTable;
 
 /**
  * Decides how each struct and union must be written so that clang, compiling for
@@ -31,33 +24,29 @@ final class LayoutPlanner {
                 String problem) {
     }
 
-    private final Btf btf;
-    /** The types by id, as an array: indexed on every step of the walk, in code that runs cold. */
-    private final BtfType[] types;
+    private final BtfTable btf;
     private final Plan[] plans;
     private final int[] alignments;
 
     /**
      * A planner for the records of {@code btf}.
      *
-     * @param btf   the BTF
-     * @param types its types by id, as the emitter already holds them
+     * @param btf the BTF
      */
-    LayoutPlanner(Btf btf, BtfType[] types) {
+    LayoutPlanner(BtfTable btf) {
         this.btf = btf;
-        this.types = types;
-        this.plans = new Plan[types.length];
-        this.alignments = new int[types.length];
+        this.plans = new Plan[btf.typeCount()];
+        this.alignments = new int[btf.typeCount()];
     }
 
     /**
      * The plan of a struct or union, computed once.
      *
-     * @param record the record
+     * @param record the record's type id
      * @return how to write it
      */
-    Plan plan(BtfStruct record) {
-        Plan plan = plans[record.id()];
+    Plan plan(int record) {
+        Plan plan = plans[record];
         if (plan == null) {
             plan = tryLayout(record, false);
             if (plan == null) {
@@ -66,7 +55,7 @@ final class LayoutPlanner {
             if (plan == null) {
                 plan = bestEffort(record);
             }
-            plans[record.id()] = plan;
+            plans[record] = plan;
         }
         return plan;
     }
@@ -88,28 +77,25 @@ final class LayoutPlanner {
     }
 
     private int computeAlign(int id) {
-        BtfType type = types[id];
-        switch (type.kind()) {
+        switch (btf.kind(id)) {
             case INT:
-                return scalarAlign(((BtfInt) type).size());
             case FLOAT:
-                return scalarAlign(((BtfFloat) type).size());
             case ENUM:
             case ENUM64:
-                return scalarAlign(((BtfEnum) type).size());
+                return scalarAlign(btf.size(id));
             case PTR:
                 return 8;
             case ARRAY:
-                return alignOf(((BtfArray) type).elemType());
+                return alignOf(btf.arrayElementType(id));
             case STRUCT:
             case UNION:
-                return plan((BtfStruct) type).alignment();
+                return plan(id).alignment();
             case TYPEDEF:
             case CONST:
             case VOLATILE:
             case RESTRICT:
             case TYPE_TAG:
-                return alignOf(((BtfType.Reference) type).typeId());
+                return alignOf(btf.typeId(id));
             default:
                 // void, forward declarations, functions: never laid out by value in valid BTF.
                 return 1;
@@ -136,54 +122,57 @@ final class LayoutPlanner {
      * Lays the record out with or without {@code packed}; null when that mode cannot reproduce
      * the BTF.
      */
-    private Plan tryLayout(BtfStruct record, boolean packed) {
-        List<BtfMember> members = record.members();
-        long[] padding = new long[members.size()];
+    private Plan tryLayout(int record, boolean packed) {
+        int memberCount = btf.vlen(record);
+        long[] padding = new long[memberCount];
         long cursor = 0;
         int maxAlign = 1;
-        long sizeBits = record.size() * 8L;
-        if (record.isUnion()) {
-            for (int memberIndex = 0, memberCount = members.size(); memberIndex < memberCount; memberIndex++) {
-                BtfMember member = members.get(memberIndex);
-                if (member.bitOffset() != 0) {
+        long size = btf.size(record);
+        long sizeBits = size * 8L;
+        if (btf.kind(record) == BtfKind.UNION) {
+            for (int memberIndex = 0; memberIndex < memberCount; memberIndex++) {
+                if (btf.memberBitOffset(record, memberIndex) != 0) {
                     return null;
                 }
-                int alignment = packed ? 1 : alignOf(member.typeId());
+                int memberType = btf.memberType(record, memberIndex);
+                int alignment = packed ? 1 : alignOf(memberType);
                 maxAlign = Math.max(maxAlign, alignment);
-                long bits = member.isBitfield() ? member.bitfieldSize() : sizeBits(member.typeId());
+                int bitfieldSize = btf.memberBitfieldSize(record, memberIndex);
+                long bits = bitfieldSize != 0 ? bitfieldSize : sizeBits(memberType);
                 cursor = Math.max(cursor, bits);
             }
             long maxBytes = (cursor + 7) / 8;
             long natural = alignUp(maxBytes, maxAlign);
-            if (record.size() == natural) {
+            if (size == natural) {
                 return new Plan(packed, 0, padding, 0, maxAlign, null);
             }
-            if (record.size() < natural) {
+            if (size < natural) {
                 return null;
             }
             // Larger than its members: the union was declared with a bigger alignment.
             for (int candidate = maxAlign * 2; candidate <= 4096; candidate *= 2) {
-                if (alignUp(maxBytes, candidate) == record.size()) {
+                if (alignUp(maxBytes, candidate) == size) {
                     return new Plan(packed, candidate, padding, 0, candidate, null);
                 }
             }
-            if (record.size() % maxAlign == 0) {
+            if (size % maxAlign == 0) {
                 // No alignment explains the size (an empty union, say): a padding member covers it.
                 return new Plan(packed, 0, padding, sizeBits, maxAlign, null);
             }
             return null;
         }
-        for (int i = 0; i < members.size(); i++) {
-            BtfMember member = members.get(i);
-            long offset = member.bitOffset();
+        for (int i = 0; i < memberCount; i++) {
+            long offset = btf.memberBitOffset(record, i);
             if (offset < cursor) {
                 return null;
             }
-            int alignment = packed ? 1 : alignOf(member.typeId());
+            int memberType = btf.memberType(record, i);
+            int alignment = packed ? 1 : alignOf(memberType);
             long alignBits = alignment * 8L;
-            if (member.isBitfield()) {
-                long width = member.bitfieldSize();
-                long typeBits = sizeBits(member.typeId());
+            int bitfieldSize = btf.memberBitfieldSize(record, i);
+            if (bitfieldSize != 0) {
+                long width = bitfieldSize;
+                long typeBits = sizeBits(memberType);
                 if (typeBits == 0 || width > typeBits) {
                     return null;
                 }
@@ -207,7 +196,7 @@ final class LayoutPlanner {
                 if (offset > natural) {
                     padding[i] = offset - cursor;
                 }
-                cursor = offset + sizeBits(member.typeId());
+                cursor = offset + sizeBits(memberType);
             }
             maxAlign = Math.max(maxAlign, alignment);
         }
@@ -236,10 +225,11 @@ final class LayoutPlanner {
     }
 
     /** A record whose BTF no C declaration reproduces (overlapping or out-of-order members). */
-    private Plan bestEffort(BtfStruct record) {
-        return new Plan(true, 0, new long[record.members().size()], 0, 1,
-                (record.isUnion() ? "union " : "struct ") + (record.name().isEmpty() ? "(anonymous)" : record.name())
-                        + " (BTF type " + record.id() + "): its member offsets or size cannot be expressed in C;"
+    private Plan bestEffort(int record) {
+        return new Plan(true, 0, new long[btf.vlen(record)], 0, 1,
+                (btf.kind(record) == BtfKind.UNION ? "union " : "struct ")
+                        + (btf.isNamed(record) ? btf.name(record) : "(anonymous)")
+                        + " (BTF type " + record + "): its member offsets or size cannot be expressed in C;"
                         + " sizes and offsets in the header differ from the BTF");
     }
 

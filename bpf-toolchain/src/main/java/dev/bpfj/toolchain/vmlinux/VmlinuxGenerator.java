@@ -2,7 +2,7 @@ package dev.bpfj.toolchain.vmlinux;
 
 import dev.bpfj.toolchain.BpfFormatException;
 import dev.bpfj.toolchain.OutputFiles;
-import dev.bpfj.toolchain.btf.Btf;
+import dev.bpfj.toolchain.btf.BtfTable;
 import dev.bpfj.toolchain.clang.BpfBuildException;
 import dev.bpfj.toolchain.clang.BuildLog;
 import java.io.IOException;
@@ -201,9 +201,9 @@ public final class VmlinuxGenerator {
      */
     static VmlinuxHeader write(Path btfFile, byte[] bytes, String stamp, List<String> roots)
             throws BpfBuildException {
-        Btf btf;
+        BtfTable btf;
         try {
-            btf = Btf.parse(btfFile.toString(), bytes);
+            btf = BtfTable.parse(btfFile.toString(), bytes);
         } catch (BpfFormatException malformed) {
             throw new BpfBuildException("Cannot generate vmlinux.h: " + malformed.getMessage()
                     + ". The file must be raw BTF as in /sys/kernel/btf/vmlinux (not an ELF object or a header).",

@@ -1,12 +1,13 @@
 package dev.bpfj.toolchain.vmlinux;
 
 import dev.bpfj.toolchain.btf.Btf;
-import dev.bpfj.toolchain.btf.BtfFwd;
 import dev.bpfj.toolchain.btf.BtfKind;
-import dev.bpfj.toolchain.btf.BtfType;
+import dev.bpfj.toolchain.btf.BtfTable;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -31,11 +32,11 @@ public final class VmlinuxHeaderWriter {
     /** The include guard, the same as bpftool's so either header can replace the other. */
     public static final String GUARD = "__VMLINUX_H__";
 
-    private final Btf btf;
+    private final BtfTable btf;
     private final List<String> roots;
     private final List<String> comment;
 
-    private VmlinuxHeaderWriter(Btf btf, List<String> roots, List<String> comment) {
+    private VmlinuxHeaderWriter(BtfTable btf, List<String> roots, List<String> comment) {
         this.btf = btf;
         this.roots = roots;
         this.comment = comment;
@@ -48,6 +49,18 @@ public final class VmlinuxHeaderWriter {
      * @return the writer
      */
     public static VmlinuxHeaderWriter of(Btf btf) {
+        return of(btf.table());
+    }
+
+    /**
+     * A writer of every type in {@code btf}, read from its flat table: what
+     * {@link VmlinuxGenerator} uses, since kernel BTF as objects costs a short-lived JVM more
+     * than writing the header does.
+     *
+     * @param btf parsed BTF, usually the kernel's
+     * @return the writer
+     */
+    public static VmlinuxHeaderWriter of(BtfTable btf) {
         return new VmlinuxHeaderWriter(Objects.requireNonNull(btf, "btf"), List.of(), List.of());
     }
 
@@ -137,6 +150,14 @@ public final class VmlinuxHeaderWriter {
     }
 
     private List<Integer> resolveRoots() {
+        Map<String, List<Integer>> byName = new HashMap<>();
+        if (!roots.isEmpty()) {
+            for (int id = 1, count = btf.typeCount(); id < count; id++) {
+                if (btf.isNamed(id)) {
+                    byName.computeIfAbsent(btf.name(id), name -> new ArrayList<>(1)).add(id);
+                }
+            }
+        }
         List<Integer> ids = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         for (String root : roots) {
@@ -166,9 +187,9 @@ public final class VmlinuxHeaderWriter {
                 }
             }
             boolean found = false;
-            for (BtfType type : btf.typesNamed(name)) {
-                if (kinds.contains(type.kind()) && wanted(type, root)) {
-                    ids.add(type.id());
+            for (int id : byName.getOrDefault(name, List.of())) {
+                if (kinds.contains(btf.kind(id)) && wanted(id, root)) {
+                    ids.add(id);
                     found = true;
                 }
             }
@@ -183,10 +204,10 @@ public final class VmlinuxHeaderWriter {
         return ids;
     }
 
-    private static boolean wanted(BtfType type, String root) {
+    private boolean wanted(int id, String root) {
         // "struct foo" also accepts a forward declaration only if it is a struct one, likewise for union.
-        if (type.kind() == BtfKind.FWD) {
-            boolean union = ((BtfFwd) type).isUnion();
+        if (btf.kind(id) == BtfKind.FWD) {
+            boolean union = btf.kindFlag(id);
             return root.startsWith("union ") ? union : !root.startsWith("struct ") || !union;
         }
         return true;
