@@ -140,6 +140,14 @@ public final class BtfTable {
 
     /**
      * @param id a type id
+     * @return where its name starts in the string section, 0 when it has none
+     */
+    public int nameOffset(int id) {
+        return nameOffsets[id];
+    }
+
+    /**
+     * @param id a type id
      * @return whether it has a name, i.e. {@code !name(id).isEmpty()}, without decoding it
      */
     public boolean isNamed(int id) {
@@ -240,6 +248,15 @@ public final class BtfTable {
     /**
      * @param id    a struct or union
      * @param index a member index
+     * @return where the member's name starts in the string section, 0 for an anonymous member
+     */
+    public int memberNameOffset(int id, int index) {
+        return words[extras[id] + 3 * index];
+    }
+
+    /**
+     * @param id    a struct or union
+     * @param index a member index
      * @return the member's type
      */
     public int memberType(int id, int index) {
@@ -283,7 +300,16 @@ public final class BtfTable {
      * @return the enumerator's name
      */
     public String enumeratorName(int id, int index) {
-        return stringAt(words[extras[id] + (kinds[id] == BtfKind.ENUM64.code() ? 3 : 2) * index]);
+        return stringAt(enumeratorNameOffset(id, index));
+    }
+
+    /**
+     * @param id    an enum or enum64
+     * @param index an enumerator index
+     * @return where the enumerator's name starts in the string section
+     */
+    public int enumeratorNameOffset(int id, int index) {
+        return words[extras[id] + (kinds[id] == BtfKind.ENUM64.code() ? 3 : 2) * index];
     }
 
     /**
@@ -484,8 +510,14 @@ public final class BtfTable {
         return Optional.empty();
     }
 
-    /** A string at an offset that parsing checked (in range and NUL-terminated). */
-    private String stringAt(int offset) {
+    /**
+     * The string at an offset that one of the {@code ...Offset} accessors returned (parsing
+     * checked that it is in range and terminated).
+     *
+     * @param offset a name offset
+     * @return the name, decoded once and then shared
+     */
+    public String stringAt(int offset) {
         if (offset == 0) {
             return "";
         }
@@ -502,6 +534,132 @@ public final class BtfTable {
             namesByOffset[offset] = cached;
         }
         return cached;
+    }
+
+    /**
+     * @param offset a name offset, as for {@link #stringAt}
+     * @param prefix ASCII text
+     * @return whether the name starts with {@code prefix}
+     */
+    public boolean stringStartsWith(int offset, String prefix) {
+        if (offset == 0) {
+            return prefix.isEmpty();
+        }
+        int at = stringBase + offset;
+        for (int i = 0; i < prefix.length(); i++, at++) {
+            if (blob[at] != prefix.charAt(i)) {
+                // Also stops at the name's NUL, which no prefix character equals.
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param offset a name offset, as for {@link #stringAt}
+     * @return whether the name is empty (as offset 0 always is)
+     */
+    public boolean isEmptyString(int offset) {
+        return offset == 0 || blob[stringBase + offset] == 0;
+    }
+
+    /**
+     * @param offset a name offset, as for {@link #stringAt}
+     * @return the name's length in bytes
+     */
+    public int stringLength(int offset) {
+        if (offset == 0) {
+            // Also when the string section is empty.
+            return 0;
+        }
+        int from = stringBase + offset;
+        int end = from;
+        while (blob[end] != 0) {
+            end++;
+        }
+        return end - from;
+    }
+
+    /**
+     * Copies a name's bytes (UTF-8, without the NUL) without decoding them.
+     *
+     * @param offset      a name offset, as for {@link #stringAt}
+     * @param length      its {@link #stringLength}
+     * @param destination where to copy to
+     * @param at          where in {@code destination}
+     */
+    public void copyString(int offset, int length, byte[] destination, int at) {
+        System.arraycopy(blob, stringBase + offset, destination, at, length);
+    }
+
+    /**
+     * A hash of a name's bytes, the same for equal names at different offsets.
+     *
+     * @param offset a name offset, as for {@link #stringAt}
+     * @return the hash ({@link #hash(byte[])} of the same bytes)
+     */
+    public int stringHash(int offset) {
+        int hash = 0;
+        for (int at = stringBase + offset; offset != 0 && blob[at] != 0; at++) {
+            hash = 31 * hash + blob[at];
+        }
+        return hash;
+    }
+
+    /**
+     * The hash {@link #stringHash} gives a name with these bytes.
+     *
+     * @param text the bytes of a name, without a NUL
+     * @return the hash
+     */
+    public static int hash(byte[] text) {
+        int hash = 0;
+        for (byte b : text) {
+            hash = 31 * hash + b;
+        }
+        return hash;
+    }
+
+    /**
+     * @param offset a name offset, as for {@link #stringAt}
+     * @param other  another
+     * @return whether the two names are equal
+     */
+    public boolean stringEquals(int offset, int other) {
+        if (offset == other) {
+            return true;
+        }
+        if (offset == 0 || other == 0) {
+            return isEmptyString(offset) && isEmptyString(other);
+        }
+        int a = stringBase + offset;
+        int b = stringBase + other;
+        while (blob[a] == blob[b]) {
+            if (blob[a] == 0) {
+                return true;
+            }
+            a++;
+            b++;
+        }
+        return false;
+    }
+
+    /**
+     * @param offset a name offset, as for {@link #stringAt}
+     * @param text   the bytes of a name, without a NUL
+     * @return whether the name has exactly these bytes
+     */
+    public boolean stringEquals(int offset, byte[] text) {
+        if (offset == 0) {
+            return text.length == 0;
+        }
+        int at = stringBase + offset;
+        for (byte b : text) {
+            if (blob[at++] != b || b == 0) {
+                return false;
+            }
+        }
+        return blob[at] == 0;
     }
 
     /** Kinds that stand for another type: a typedef, a qualifier or a type tag. */
@@ -553,6 +711,8 @@ public final class BtfTable {
         private long[][] legacyBitfields;
         /** The largest type id any type refers to, so that one comparison checks most references. */
         private long largestReference;
+        /** Whether some INT is narrower than its storage, as the old bitfield encoding has them. */
+        private boolean narrowInts;
 
         Parser(BtfReader in) {
             this.in = in;
@@ -703,6 +863,7 @@ public final class BtfTable {
                         throw in.fail(at, "BTF int type " + id + " '" + nameText(name) + "' has an impossible layout:"
                                 + " size " + sizeOrType + ", " + bits + " bits at bit offset " + offset);
                     }
+                    narrowInts |= offset != 0 || bits != 8 * sizeOrType;
                 }
                 case PTR, TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG -> typeRef(sizeOrType, at + 8);
                 case ARRAY -> {
@@ -903,9 +1064,14 @@ public final class BtfTable {
          * INT member type whose bit count is smaller than its storage; fold that into the member.
          */
         private void normaliseLegacyBitfields() {
-            // Most structs without the kind flag (all of them in kernel BTF) have no bitfield, so
-            // nothing is allocated until a member proves to be one. Members share few distinct
-            // types (int, u32, pointers...), so what each type resolves to is worked out once.
+            if (!narrowInts) {
+                // No INT could encode a bitfield (as in all kernel BTF, where structs with
+                // bitfields have the kind flag): nothing to look at.
+                return;
+            }
+            // Most structs without the kind flag have no bitfield, so nothing is allocated until
+            // a member proves to be one. Members share few distinct types (int, u32, pointers...),
+            // so what each type resolves to is worked out once.
             byte[] narrowInt = new byte[legacyStructCount == 0 ? 0 : count];
             for (int n = 0; n < legacyStructCount; n++) {
                 int id = legacyStructs[n];

@@ -3,6 +3,7 @@ package dev.bpfj.toolchain.vmlinux;
 import dev.bpfj.toolchain.btf.BtfInt;
 import dev.bpfj.toolchain.btf.BtfKind;
 import dev.bpfj.toolchain.btf.BtfTable;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -60,8 +61,15 @@ final class HeaderEmitter {
 
     private final BtfTable btf;
     private final LayoutPlanner layouts;
-    private final String[] names;
-    private final String[][] enumerators;
+    private final Namespace tags;
+    private final Namespace identifiers;
+    /**
+     * For a named struct, union, enum, forward declaration or typedef: N when it is written
+     * name___N, 0 when as it is; {@link #BUILTIN} for a compiler builtin's typedef.
+     */
+    private final int[] suffixes;
+    /** For an enum whose enumerators BTF repeats elsewhere: each one's N as in {@link #suffixes}. */
+    private final int[][] enumeratorSuffixes;
     private final byte[] state;
     /** The tag is declared at file scope by text already written (or about to be, in order). */
     private final boolean[] tagDeclared;
@@ -69,19 +77,27 @@ final class HeaderEmitter {
     private final boolean[] preparedComplete;
     private final boolean[] preparedIncomplete;
     private final boolean[] anonymousEnumWritten;
-    private final StringBuilder out;
+    private final HeaderText out;
     private final List<String> warnings = new ArrayList<>();
     private final Set<String> warned = new HashSet<>();
     private int definitions;
     private int forwardDeclarations;
     private int depth;
+    /** The prefixes of the declarators being written, innermost first; see {@link #appendFullDeclaration}. */
+    private String[] prefixes = new String[16];
+    /** How each integer type is spelled, by id, once worked out. */
+    private final String[] intNames;
+    private int prefixCount;
 
-    HeaderEmitter(BtfTable btf, StringBuilder out) {
+    HeaderEmitter(BtfTable btf, HeaderText out) {
         this.btf = btf;
         this.layouts = new LayoutPlanner(btf);
         int count = btf.typeCount();
-        this.names = new String[count];
-        this.enumerators = new String[count][];
+        this.tags = new Namespace(btf, count / 8);
+        this.identifiers = new Namespace(btf, count / 2);
+        this.suffixes = new int[count];
+        this.intNames = new String[count];
+        this.enumeratorSuffixes = new int[count][];
         this.state = new byte[count];
         this.tagDeclared = new boolean[count];
         this.preparedComplete = new boolean[count];
@@ -110,36 +126,62 @@ final class HeaderEmitter {
      * @return its unique name ({@code foo} or {@code foo___2}), or null for other types
      */
     String nameOf(int id) {
-        return names[id];
+        switch (btf.kind(id)) {
+            case STRUCT:
+            case UNION:
+            case FWD:
+            case ENUM:
+            case ENUM64:
+                return btf.isNamed(id) ? typeName(id) : null;
+            case TYPEDEF:
+                return typeName(id);
+            default:
+                return null;
+        }
+    }
+
+    private String typeName(int id) {
+        String name = btf.name(id);
+        return suffixes[id] <= 0 ? name : name + "___" + suffixes[id];
+    }
+
+    private void appendTypeName(HeaderText text, int id) {
+        text.appendString(btf, btf.nameOffset(id));
+        if (suffixes[id] > 0) {
+            text.append("___").append(suffixes[id]);
+        }
     }
 
     // ---------------------------------------------------------------- names
 
     private void assignNames() {
-        Map<String, int[]> tags = new HashMap<>(4 * 1024);
-        Map<String, int[]> idents = new HashMap<>(128 * 1024);
         for (int id = 1, count = btf.typeCount(); id < count; id++) {
             switch (btf.kind(id)) {
                 case STRUCT:
                 case UNION:
                 case FWD:
                     if (btf.isNamed(id)) {
-                        names[id] = unique(btf.name(id), tags);
+                        suffixes[id] = tags.take(btf.nameOffset(id));
                     }
                     break;
                 case ENUM:
                 case ENUM64:
                     if (btf.isNamed(id)) {
-                        names[id] = unique(btf.name(id), tags);
+                        suffixes[id] = tags.take(btf.nameOffset(id));
                     }
-                    String[] valueNames = new String[btf.vlen(id)];
-                    for (int i = 0; i < valueNames.length; i++) {
-                        valueNames[i] = unique(btf.enumeratorName(id, i), idents);
+                    for (int i = 0, valueCount = btf.vlen(id); i < valueCount; i++) {
+                        int suffix = identifiers.take(btf.enumeratorNameOffset(id, i));
+                        if (suffix != 0) {
+                            if (enumeratorSuffixes[id] == null) {
+                                enumeratorSuffixes[id] = new int[valueCount];
+                            }
+                            enumeratorSuffixes[id][i] = suffix;
+                        }
                     }
-                    enumerators[id] = valueNames;
                     break;
                 case TYPEDEF:
-                    names[id] = isBuiltin(id) ? btf.name(id) : unique(btf.name(id), idents);
+                    suffixes[id] = btf.stringStartsWith(btf.nameOffset(id), "__builtin_") ? BUILTIN
+                            : identifiers.take(btf.nameOffset(id));
                     break;
                 default:
                     break;
@@ -147,28 +189,131 @@ final class HeaderEmitter {
         }
     }
 
+    /** Marks a typedef of a compiler builtin such as {@code __builtin_va_list}, in BTF but not redefinable. */
+    private static final int BUILTIN = -1;
+
     /** The count of a name asked for once, shared until a second request needs a counter of its own. */
     private static final int[] ONCE = {1};
 
     /**
-     * Takes {@code name} in one namespace (C's tags, or its ordinary identifiers), or the first
-     * {@code name___N} free there when it is taken. Each taken name maps to how many times it
-     * was asked for, so one hash lookup settles the usual case of a name seen for the first time.
+     * One C namespace (struct, union and enum tags, or ordinary identifiers): the names taken in
+     * it, each with how many times it was asked for. A BTF name is taken as it is, or as the first
+     * {@code name___N} free in the namespace when it is already taken. Names from the BTF are
+     * keyed by their bytes in its string section, so the usual case, a name seen for the first
+     * time, costs a hash of its bytes and no string at all; the names made up with a suffix, for
+     * the few that BTF repeats, are kept as strings.
      */
-    private static String unique(String name, Map<String, int[]> taken) {
-        int[] asked = taken.putIfAbsent(name, ONCE);
-        if (asked == null) {
-            return name;
+    private static final class Namespace {
+        private final BtfTable btf;
+        /** A BTF name offset plus one per slot, 0 for a free slot. */
+        private int[] offsets;
+        private int[] hashes;
+        private int[] asked;
+        private int size;
+        /** Names made up with a {@code ___N} suffix, with how many times each was asked for. */
+        private final Map<String, int[]> madeUp = new HashMap<>();
+
+        Namespace(BtfTable btf, int expected) {
+            this.btf = btf;
+            int capacity = Integer.highestOneBit(Math.max(64, expected)) * 4;
+            offsets = new int[capacity];
+            hashes = new int[capacity];
+            asked = new int[capacity];
         }
-        if (asked == ONCE) {
-            asked = new int[] {1};
-            taken.put(name, asked);
-        }
-        while (true) {
-            String candidate = name + "___" + ++asked[0];
-            if (taken.putIfAbsent(candidate, ONCE) == null) {
-                return candidate;
+
+        /**
+         * Takes the BTF name at {@code offset}.
+         *
+         * @return 0 when the name is written as it is, or the N of {@code name___N}
+         */
+        int take(int offset) {
+            int hash = btf.stringHash(offset);
+            int slot = slotOf(offset, hash);
+            if (offsets[slot] != 0) {
+                // BTF repeats this name: count on from the times it was asked for.
+                return nextFree(btf.stringAt(offset), asked, slot);
             }
+            if (!madeUp.isEmpty()) {
+                String name = btf.stringAt(offset);
+                int[] counter = madeUp.get(name);
+                if (counter != null) {
+                    // A name made up earlier: the BTF name is taken, like any repeated one.
+                    if (counter == ONCE) {
+                        counter = new int[] {1};
+                        madeUp.put(name, counter);
+                    }
+                    return nextFree(name, counter, 0);
+                }
+            }
+            offsets[slot] = offset + 1;
+            hashes[slot] = hash;
+            asked[slot] = 1;
+            if (2 * ++size > offsets.length) {
+                grow();
+            }
+            return 0;
+        }
+
+        private int nextFree(String name, int[] counter, int index) {
+            while (true) {
+                int suffix = ++counter[index];
+                String candidate = name + "___" + suffix;
+                if (!isTaken(candidate)) {
+                    madeUp.put(candidate, ONCE);
+                    return suffix;
+                }
+            }
+        }
+
+        private boolean isTaken(String name) {
+            if (madeUp.containsKey(name)) {
+                return true;
+            }
+            byte[] text = name.getBytes(StandardCharsets.UTF_8);
+            int hash = BtfTable.hash(text);
+            int mask = offsets.length - 1;
+            for (int slot = mix(hash) & mask; offsets[slot] != 0; slot = (slot + 1) & mask) {
+                if (hashes[slot] == hash && btf.stringEquals(offsets[slot] - 1, text)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The slot holding the name at {@code offset}, or the free slot where it belongs. */
+        private int slotOf(int offset, int hash) {
+            int mask = offsets.length - 1;
+            for (int slot = mix(hash) & mask; ; slot = (slot + 1) & mask) {
+                int stored = offsets[slot];
+                if (stored == 0 || hashes[slot] == hash && btf.stringEquals(stored - 1, offset)) {
+                    return slot;
+                }
+            }
+        }
+
+        private void grow() {
+            int[] oldOffsets = offsets;
+            int[] oldHashes = hashes;
+            int[] oldAsked = asked;
+            offsets = new int[oldOffsets.length * 2];
+            hashes = new int[offsets.length];
+            asked = new int[offsets.length];
+            int mask = offsets.length - 1;
+            for (int i = 0; i < oldOffsets.length; i++) {
+                if (oldOffsets[i] != 0) {
+                    int slot = mix(oldHashes[i]) & mask;
+                    while (offsets[slot] != 0) {
+                        slot = (slot + 1) & mask;
+                    }
+                    offsets[slot] = oldOffsets[i];
+                    hashes[slot] = oldHashes[i];
+                    asked[slot] = oldAsked[i];
+                }
+            }
+        }
+
+        private static int mix(int hash) {
+            return (hash * 0x9E3779B9) >>> 8;
         }
     }
 
@@ -230,7 +375,7 @@ final class HeaderEmitter {
 
     /** Compiler builtins such as {@code __builtin_va_list} are in BTF but cannot be redefined. */
     private boolean isBuiltin(int typedef) {
-        return btf.name(typedef).startsWith("__builtin_");
+        return suffixes[typedef] == BUILTIN;
     }
 
     private void ensureDefined(int id) {
@@ -316,7 +461,7 @@ final class HeaderEmitter {
         // Written straight into the output: building each definition as a String first copies
         // the whole header once more, which a cold JVM feels.
         out.append("typedef ");
-        appendFullDeclaration(out, btf.typeId(id), names[id], 0);
+        appendFullDeclaration(out, btf.typeId(id), typeName(id), 0, 0);
         out.append(";\n\n");
         definitions++;
     }
@@ -335,11 +480,9 @@ final class HeaderEmitter {
         forwardDeclarations++;
         BtfKind kind = btf.kind(id);
         boolean union = kind == BtfKind.FWD ? btf.kindFlag(id) : kind == BtfKind.UNION;
-        writeTopLevel((union ? "union " : "struct ") + names[id] + ";");
-    }
-
-    private void writeTopLevel(CharSequence text) {
-        out.append(text).append("\n\n");
+        out.append(union ? "union " : "struct ");
+        appendTypeName(out, id);
+        out.append(";\n\n");
         definitions++;
     }
 
@@ -446,83 +589,125 @@ final class HeaderEmitter {
     // ---------------------------------------------------------------- declarations
 
     /**
-     * Spells a declaration of {@code declarator} with type {@code id}, building the C declarator
-     * inside out: pointers prefix it, arrays and parameter lists suffix it, and a pointer to an
-     * array or function needs parentheses. The declaration is appended to {@code text}.
+     * Spells a declaration with type {@code id}, building the C declarator inside out: pointers
+     * prefix it, arrays and parameter lists suffix it, and a pointer to an array or function
+     * needs parentheses. Each step wraps everything before it, so the prefixes are written in
+     * the reverse of the order they were found, then the name, then the suffixes in order.
+     *
+     * @param text       where to write the declaration
+     * @param id         the declared type
+     * @param name       the declared name, or null to take it from the BTF's string section
+     * @param nameOffset where the name is in the string section, when {@code name} is null (0 for none)
+     * @param indent     the indentation of the line, for anonymous records written inline
      */
-    private void appendFullDeclaration(StringBuilder text, int id, String declarator, int indent) {
-        String inner = declarator;
+    private void appendFullDeclaration(HeaderText text, int id, String name, int nameOffset, int indent) {
+        int base = prefixCount;
+        HeaderText suffixes = null;
+        boolean empty = name != null ? name.isEmpty() : btf.isEmptyString(nameOffset);
         StringBuilder qualifiers = null;
         int current = id;
         int steps = 0;
-        while (true) {
-            if (++steps > MAX_DEPTH) {
-                throw new IllegalArgumentException(describe(id) + " has a declarator more than " + MAX_DEPTH
-                        + " levels deep");
-            }
-            BtfKind kind = btf.kind(current);
-            switch (kind) {
-                case PTR: {
-                    int target = btf.typeId(current);
-                    BtfKind targetKind = btf.kind(skipQualifiers(target));
-                    boolean postfix = targetKind == BtfKind.ARRAY || targetKind == BtfKind.FUNC_PROTO;
-                    inner = postfix ? "(*" + inner + ")" : "*" + inner;
-                    current = target;
-                    continue;
+        try {
+            while (true) {
+                if (++steps > MAX_DEPTH) {
+                    throw new IllegalArgumentException(describe(id) + " has a declarator more than " + MAX_DEPTH
+                            + " levels deep");
                 }
-                case CONST:
-                case VOLATILE:
-                case RESTRICT: {
-                    String qualifier = kind == BtfKind.CONST ? "const"
-                            : kind == BtfKind.VOLATILE ? "volatile" : "restrict";
-                    int target = btf.typeId(current);
-                    if (btf.kind(skipQualifiers(target)) == BtfKind.PTR) {
-                        inner = inner.isEmpty() ? qualifier : qualifier + " " + inner;
-                    } else if (kind != BtfKind.RESTRICT) {
-                        // On a base type (or an array, whose elements C qualifies instead).
-                        if (qualifiers == null) {
-                            qualifiers = new StringBuilder();
+                BtfKind kind = btf.kind(current);
+                switch (kind) {
+                    case PTR: {
+                        int target = btf.typeId(current);
+                        BtfKind targetKind = btf.kind(skipQualifiers(target));
+                        if (targetKind == BtfKind.ARRAY || targetKind == BtfKind.FUNC_PROTO) {
+                            pushPrefix("(*");
+                            suffixes = suffixes == null ? new HeaderText(64) : suffixes;
+                            suffixes.append(')');
+                        } else {
+                            pushPrefix("*");
                         }
-                        // BTF may qualify both an array and its element; C wants the qualifier once.
-                        if (qualifiers.indexOf(qualifier + " ") < 0) {
-                            qualifiers.append(qualifier).append(' ');
+                        empty = false;
+                        current = target;
+                        continue;
+                    }
+                    case CONST:
+                    case VOLATILE:
+                    case RESTRICT: {
+                        String qualifier = kind == BtfKind.CONST ? "const"
+                                : kind == BtfKind.VOLATILE ? "volatile" : "restrict";
+                        int target = btf.typeId(current);
+                        if (btf.kind(skipQualifiers(target)) == BtfKind.PTR) {
+                            pushPrefix(empty ? qualifier : qualifier + " ");
+                            empty = false;
+                        } else if (kind != BtfKind.RESTRICT) {
+                            // On a base type (or an array, whose elements C qualifies instead).
+                            if (qualifiers == null) {
+                                qualifiers = new StringBuilder();
+                            }
+                            // BTF may qualify both an array and its element; C wants the qualifier once.
+                            if (qualifiers.indexOf(qualifier + " ") < 0) {
+                                qualifiers.append(qualifier).append(' ');
+                            }
                         }
+                        current = target;
+                        continue;
                     }
-                    current = target;
-                    continue;
-                }
-                case TYPE_TAG:
-                    current = btf.typeId(current);
-                    continue;
-                case ARRAY: {
-                    inner = inner + "[" + btf.arrayCount(current) + "]";
-                    current = btf.arrayElementType(current);
-                    continue;
-                }
-                case FUNC_PROTO: {
-                    inner = inner + parameterList(current, indent);
-                    current = btf.typeId(current);
-                    continue;
-                }
-                default: {
-                    if (qualifiers != null) {
-                        text.append(qualifiers);
+                    case TYPE_TAG:
+                        current = btf.typeId(current);
+                        continue;
+                    case ARRAY: {
+                        suffixes = suffixes == null ? new HeaderText(64) : suffixes;
+                        suffixes.append('[').append(btf.arrayCount(current)).append(']');
+                        empty = false;
+                        current = btf.arrayElementType(current);
+                        continue;
                     }
-                    specifier(text, current, indent);
-                    if (!inner.isEmpty()) {
-                        text.append(' ').append(inner);
+                    case FUNC_PROTO: {
+                        suffixes = suffixes == null ? new HeaderText(64) : suffixes;
+                        appendParameterList(suffixes, current, indent);
+                        empty = false;
+                        current = btf.typeId(current);
+                        continue;
                     }
-                    return;
+                    default: {
+                        if (qualifiers != null) {
+                            text.append(qualifiers.toString());
+                        }
+                        specifier(text, current, indent);
+                        if (!empty) {
+                            text.append(' ');
+                            for (int i = prefixCount - 1; i >= base; i--) {
+                                text.append(prefixes[i]);
+                            }
+                            if (name != null) {
+                                text.append(name);
+                            } else {
+                                text.appendString(btf, nameOffset);
+                            }
+                            if (suffixes != null) {
+                                text.append(suffixes);
+                            }
+                        }
+                        return;
+                    }
                 }
             }
+        } finally {
+            prefixCount = base;
         }
+    }
+
+    private void pushPrefix(String prefix) {
+        if (prefixCount == prefixes.length) {
+            prefixes = java.util.Arrays.copyOf(prefixes, prefixCount * 2);
+        }
+        prefixes[prefixCount++] = prefix;
     }
 
     /**
      * Appends a declaration; the common cases (a named type, or a pointer to one) go straight
      * into {@code text}, which matters for the time of a cold JVM, where most of the work runs.
      */
-    private void appendDeclaration(StringBuilder text, int id, String declarator, int indent) {
+    private void appendDeclaration(HeaderText text, int id, int nameOffset, int indent) {
         int type = id;
         String pointer = "";
         if (btf.kind(type) == BtfKind.PTR) {
@@ -534,12 +719,12 @@ final class HeaderEmitter {
         }
         if (isPlainSpecifier(type)) {
             specifier(text, type, indent);
-            if (!declarator.isEmpty() || !pointer.isEmpty()) {
-                text.append(' ').append(pointer).append(declarator);
+            if (!btf.isEmptyString(nameOffset) || !pointer.isEmpty()) {
+                text.append(' ').append(pointer).appendString(btf, nameOffset);
             }
             return;
         }
-        appendFullDeclaration(text, id, declarator, indent);
+        appendFullDeclaration(text, id, null, nameOffset, indent);
     }
 
     private boolean isPlainSpecifier(int type) {
@@ -560,12 +745,13 @@ final class HeaderEmitter {
         }
     }
 
-    private String parameterList(int proto, int indent) {
+    private void appendParameterList(HeaderText text, int proto, int indent) {
         int count = btf.vlen(proto);
         if (count == 0) {
-            return "(void)";
+            text.append("(void)");
+            return;
         }
-        StringBuilder text = new StringBuilder("(");
+        text.append('(');
         for (int i = 0; i < count; i++) {
             if (i > 0) {
                 text.append(", ");
@@ -574,13 +760,13 @@ final class HeaderEmitter {
             if (i == count - 1 && paramType == 0) {
                 text.append("...");
             } else {
-                appendFullDeclaration(text, paramType, "", indent);
+                appendFullDeclaration(text, paramType, null, 0, indent);
             }
         }
-        return text.append(')').toString();
+        text.append(')');
     }
 
-    private void specifier(StringBuilder text, int id, int indent) {
+    private void specifier(HeaderText text, int id, int indent) {
         BtfKind kind = btf.kind(id);
         switch (kind) {
             case VOID:
@@ -600,13 +786,15 @@ final class HeaderEmitter {
                     // Written text mentioning the tag declares it at file scope (outside parameter lists,
                     // whose tags prepare() declared beforehand).
                     tagDeclared[id] = true;
-                    text.append(kind == BtfKind.UNION ? "union " : "struct ").append(names[id]);
+                    text.append(kind == BtfKind.UNION ? "union " : "struct ");
+                    appendTypeName(text, id);
                 }
                 return;
             case ENUM:
             case ENUM64:
                 if (btf.isNamed(id)) {
-                    text.append("enum ").append(names[id]);
+                    text.append("enum ");
+                    appendTypeName(text, id);
                 } else if (!anonymousEnumWritten[id]) {
                     anonymousEnumWritten[id] = true;
                     appendEnumSpecifier(text, id, indent);
@@ -616,10 +804,11 @@ final class HeaderEmitter {
                 return;
             case FWD:
                 tagDeclared[id] = true;
-                text.append(btf.kindFlag(id) ? "union " : "struct ").append(names[id]);
+                text.append(btf.kindFlag(id) ? "union " : "struct ");
+                appendTypeName(text, id);
                 return;
             case TYPEDEF:
-                text.append(names[id]);
+                appendTypeName(text, id);
                 return;
             default:
                 // Functions, variables, sections and declaration tags are not types of values.
@@ -629,6 +818,15 @@ final class HeaderEmitter {
     }
 
     private String intName(int id) {
+        String name = intNames[id];
+        if (name == null) {
+            name = spellInt(id);
+            intNames[id] = name;
+        }
+        return name;
+    }
+
+    private String spellInt(int id) {
         String name = btf.name(id);
         if (C_INT_NAMES.contains(name)) {
             return name;
@@ -666,7 +864,7 @@ final class HeaderEmitter {
 
     // ---------------------------------------------------------------- records
 
-    private void recordSpecifier(StringBuilder text, int id, int indent) {
+    private void recordSpecifier(HeaderText text, int id, int indent) {
         LayoutPlanner.Plan plan = layouts.plan(id);
         if (plan.problem() != null) {
             warnOnce(plan.problem());
@@ -674,7 +872,8 @@ final class HeaderEmitter {
         boolean union = btf.kind(id) == BtfKind.UNION;
         text.append(union ? "union" : "struct");
         if (btf.isNamed(id)) {
-            text.append(' ').append(names[id]);
+            text.append(' ');
+            appendTypeName(text, id);
         }
         text.append(" {\n");
         long cursor = 0;
@@ -685,7 +884,7 @@ final class HeaderEmitter {
             }
             tabs(text, indent + 1);
             int memberType = btf.memberType(id, i);
-            appendDeclaration(text, memberType, btf.memberName(id, i), indent + 1);
+            appendDeclaration(text, memberType, btf.memberNameOffset(id, i), indent + 1);
             int bitfieldSize = btf.memberBitfieldSize(id, i);
             if (bitfieldSize != 0) {
                 text.append(": ").append(bitfieldSize);
@@ -720,7 +919,7 @@ final class HeaderEmitter {
      * wider than its type, so clang never moves one, and unnamed bitfields do not change the
      * record's alignment.
      */
-    private static void padding(StringBuilder text, long start, long bits, int indent) {
+    private static void padding(HeaderText text, long start, long bits, int indent) {
         long cursor = start;
         long end = start + bits;
         if (bits > LARGE_PADDING_BITS) {
@@ -760,15 +959,13 @@ final class HeaderEmitter {
         }
     }
 
-    private static void tabs(StringBuilder text, int count) {
-        for (int i = 0; i < count; i++) {
-            text.append('\t');
-        }
+    private static void tabs(HeaderText text, int count) {
+        text.tabs(count);
     }
 
     // ---------------------------------------------------------------- enums
 
-    private void appendEnumSpecifier(StringBuilder text, int id, int indent) {
+    private void appendEnumSpecifier(HeaderText text, int id, int indent) {
         text.append("enum ");
         String attribute = enumAttribute(id);
         if (attribute != null) {
@@ -776,13 +973,18 @@ final class HeaderEmitter {
             text.append("__attribute__((").append(attribute).append(")) ");
         }
         if (btf.isNamed(id)) {
-            text.append(names[id]).append(' ');
+            appendTypeName(text, id);
+            text.append(' ');
         }
         text.append("{\n");
-        String[] valueNames = enumerators[id];
-        for (int i = 0; i < valueNames.length; i++) {
+        int[] valueSuffixes = enumeratorSuffixes[id];
+        for (int i = 0, valueCount = btf.vlen(id); i < valueCount; i++) {
             tabs(text, indent + 1);
-            text.append(valueNames[i]).append(" = ");
+            text.appendString(btf, btf.enumeratorNameOffset(id, i));
+            if (valueSuffixes != null && valueSuffixes[i] != 0) {
+                text.append("___").append(valueSuffixes[i]);
+            }
+            text.append(" = ");
             appendEnumValue(text, id, btf.enumeratorValue(id, i));
             text.append(",\n");
         }
@@ -790,7 +992,7 @@ final class HeaderEmitter {
         text.append('}');
     }
 
-    private void appendEnumValue(StringBuilder text, int id, long value) {
+    private void appendEnumValue(HeaderText text, int id, long value) {
         long written = enumValueAsWritten(id, value);
         if (isHugeUnsigned(id, written)) {
             text.append(Long.toUnsignedString(written)).append("ULL");

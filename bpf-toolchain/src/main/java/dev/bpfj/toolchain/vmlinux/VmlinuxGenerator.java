@@ -108,7 +108,7 @@ public final class VmlinuxGenerator {
      */
     public VmlinuxHeader generate(VmlinuxRequest request) throws BpfBuildException, IOException {
         VmlinuxHeader header = generate(request, true);
-        return header != null ? header : new VmlinuxHeader(Files.readString(request.output()), 0, 0, List.of());
+        return header != null ? header : new VmlinuxHeader(Files.readAllBytes(request.output()), 0, 0, List.of());
     }
 
     /**
@@ -140,10 +140,10 @@ public final class VmlinuxGenerator {
             OutputFiles.writeIfChanged(request.output(), text);
             log.info("Copied " + request.output() + " from " + cached + ", generated before from the same BTF ("
                     + (System.nanoTime() - start) / 1_000_000 + " ms)");
-            return new VmlinuxHeader(new String(text, StandardCharsets.UTF_8), 0, 0, List.of());
+            return new VmlinuxHeader(text, 0, 0, List.of());
         }
         VmlinuxHeader header = write(request.btfFile(), bytes, stamp, request.roots());
-        byte[] text = header.text().getBytes(StandardCharsets.UTF_8);
+        byte[] text = header.utf8();
         OutputFiles.writeIfChanged(request.output(), text);
         report(header, request.btfFile(), request.output(), start);
         if (cached != null) {

@@ -112,7 +112,7 @@ public final class VmlinuxHeaderWriter {
      */
     public VmlinuxHeader write() {
         List<Integer> rootIds = resolveRoots();
-        StringBuilder out = new StringBuilder(4096 + btf.typeCount() * 24);
+        HeaderText out = new HeaderText(4096 + btf.typeCount() * 24);
         if (!comment.isEmpty()) {
             out.append("/*\n");
             for (String line : comment) {
@@ -145,7 +145,7 @@ public final class VmlinuxHeaderWriter {
         out.append("#pragma clang attribute pop\n");
         out.append("#endif\n\n");
         out.append("#endif /* ").append(GUARD).append(" */\n");
-        return new VmlinuxHeader(out.toString(), emitter.definitions(), emitter.forwardDeclarations(),
+        return new VmlinuxHeader(out.toByteArray(), emitter.definitions(), emitter.forwardDeclarations(),
                 emitter.warnings());
     }
 

@@ -22,7 +22,7 @@ public final class VmlinuxNames {
      * @return its names
      */
     public static VmlinuxNames of(Btf btf) {
-        return new VmlinuxNames(new HeaderEmitter(btf.table(), new StringBuilder()));
+        return new VmlinuxNames(new HeaderEmitter(btf.table(), new HeaderText(16)));
     }
 
     /**

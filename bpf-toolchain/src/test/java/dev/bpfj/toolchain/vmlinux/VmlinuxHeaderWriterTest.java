@@ -72,6 +72,43 @@ class VmlinuxHeaderWriterTest {
     }
 
     @Test
+    void madeUpNamesStepAroundNamesTheBtfHas() throws Exception {
+        TinyBtf btf = new TinyBtf();
+        int i32 = btf.intType("int", 4, true);
+        // A real "pair___2" comes first, so the second "pair" becomes pair___3; then a real
+        // "solo___2" arrives after "solo" was repeated and took that name, so it moves on too.
+        btf.struct("pair___2", 4, "a", i32, 0);
+        btf.struct("pair", 4, "b", i32, 0);
+        btf.struct("pair", 4, "c", i32, 0);
+        btf.struct("solo", 4, "d", i32, 0);
+        btf.struct("solo", 4, "e", i32, 0);
+        btf.struct("solo___2", 4, "f", i32, 0);
+        // Enumerators share the ordinary namespace with typedefs; tags are a namespace of their own.
+        btf.enumType("first", 4, "RED", 0, "GREEN", 1);
+        btf.enumType("second", 4, "RED", 5);
+        btf.typedef("GREEN", i32);
+        btf.typedef("first", i32);
+        String text = header(btf);
+        for (String expected : List.of("struct pair___2 {\n\tint a;", "struct pair {\n\tint b;",
+                "struct pair___3 {\n\tint c;", "struct solo {\n\tint d;", "struct solo___2 {\n\tint e;",
+                "struct solo___2___2 {\n\tint f;", "\tRED = 0,\n\tGREEN = 1,", "\tRED___2 = 5,",
+                "typedef int GREEN___2;", "typedef int first;")) {
+            assertTrue(text.contains(expected), expected + " in\n" + text);
+        }
+    }
+
+    @Test
+    void usesCompilerBuiltinsWithoutRedefiningThem() throws Exception {
+        TinyBtf btf = new TinyBtf();
+        int character = btf.intType("char", 1, true);
+        int builtin = btf.typedef("__builtin_va_list", btf.ptr(character));
+        btf.typedef("va_list", builtin);
+        String text = header(btf);
+        assertTrue(text.contains("typedef __builtin_va_list va_list;"), text);
+        assertFalse(text.contains("typedef char *__builtin_va_list;"), text);
+    }
+
+    @Test
     void writesTypedefOfSelfReferencingStructBeforeTheStruct() throws Exception {
         TinyBtf btf = new TinyBtf();
         int i32 = btf.intType("int", 4, true);
