@@ -20,7 +20,7 @@
 # Java comes from BPFJ_JAVA_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64). The JVM options
 # (BPFJ_VMLINUX_JVM_OPTS) default to what a short-lived command-line tool should use: the serial
 # collector, the C1 compiler only (C2 compiles cost more CPU than they return in a one-second
-# run) and transparent huge pages for the heap (the parse allocates ~60 MB; with 4 KiB pages the
+# run) and transparent huge pages for the heap (a run allocates ~40 MB; with 4 KiB pages the
 # page faults alone cost a fifth of the run). Not part of the test run; needs python3 and bpftool.
 set -euo pipefail
 

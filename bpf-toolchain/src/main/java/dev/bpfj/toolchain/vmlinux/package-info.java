@@ -3,8 +3,9 @@
  * {@code /sys/kernel/btf/vmlinux}: the pure-Java equivalent of
  * {@code bpftool btf dump file /sys/kernel/btf/vmlinux format c}.
  *
- * <p>{@link dev.bpfj.toolchain.vmlinux.VmlinuxHeaderWriter} turns a parsed
- * {@link dev.bpfj.toolchain.btf.Btf} into header text, whole or filtered to named roots;
+ * <p>{@link dev.bpfj.toolchain.vmlinux.VmlinuxHeaderWriter} turns parsed BTF (a
+ * {@link dev.bpfj.toolchain.btf.BtfTable}, or a {@link dev.bpfj.toolchain.btf.Btf}) into header
+ * text, whole or filtered to named roots;
  * {@link dev.bpfj.toolchain.vmlinux.VmlinuxGenerator} reads a BTF file and writes the header
  * for the {@code bpf:vmlinux} goal; {@link dev.bpfj.toolchain.vmlinux.KernelBtfHeaderProvider}
  * supplies the header to {@code bpf:compile} when a source includes {@code vmlinux.h}, cached
