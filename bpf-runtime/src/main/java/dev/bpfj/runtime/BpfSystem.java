@@ -105,6 +105,49 @@ public final class BpfSystem {
         return PossibleCpus.COUNT;
     }
 
+    /**
+     * The online CPUs below {@code limit}, ascending, as {@code /sys/devices/system/cpu/online}
+     * lists them ({@code 0-3,5,7-8}); every CPU below the limit when that file cannot be read.
+     */
+    static int[] onlineCpus(int limit) {
+        String list;
+        try {
+            list = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/devices/system/cpu/online")).strip();
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            list = limit > 0 ? "0-" + (limit - 1) : "";
+        }
+        return parseCpuList(list, limit);
+    }
+
+    /** The CPUs of a kernel CPU list ({@code 0-3,5}) below {@code limit}; malformed parts are skipped. */
+    static int[] parseCpuList(String list, int limit) {
+        boolean[] listed = new boolean[Math.max(0, limit)];
+        for (String part : list.split(",")) {
+            String range = part.strip();
+            int dash = range.indexOf('-');
+            try {
+                int first = Integer.parseInt(dash < 0 ? range : range.substring(0, dash));
+                int last = dash < 0 ? first : Integer.parseInt(range.substring(dash + 1));
+                for (int cpu = Math.max(0, first); cpu <= last && cpu < listed.length; cpu++) {
+                    listed[cpu] = true;
+                }
+            } catch (NumberFormatException malformed) {
+                // An empty list, or text no kernel writes: nothing to add.
+            }
+        }
+        int count = 0;
+        for (boolean on : listed) {
+            count += on ? 1 : 0;
+        }
+        int[] cpus = new int[count];
+        for (int cpu = 0, next = 0; cpu < listed.length; cpu++) {
+            if (listed[cpu]) {
+                cpus[next++] = cpu;
+            }
+        }
+        return cpus;
+    }
+
     /** True when the kernel exposes its BTF at {@code /sys/kernel/btf/vmlinux} (needed by CO-RE). */
     public static boolean kernelBtfAvailable() {
         return Environment.kernelBtf();

@@ -105,6 +105,36 @@ class EventReadersTest {
     }
 
     @Test
+    void perfBufferReadsSamplesThatWrapAroundTheEndOfItsRing() {
+        try (BpfObject object = loadEvents()) {
+            List<Event> all = new ArrayList<>();
+            List<Long> sizes = new ArrayList<>();
+            // One page of 4096 bytes holds 56 and a fraction of these 72-byte records (8 header, 4
+            // size, 56 event, 4 padding), so as the ring fills and drains, records straddle its end.
+            try (PerfBuffer perf = PerfBuffer.builder(object.map("perf")).pageCount(1).onSample((cpu, data) -> {
+                sizes.add(data.byteSize());
+                all.add(Event.read(data));
+            }).build()) {
+                for (int i = 0; i < BURST; i++) {
+                    Fixtures.openat("/bpfj-wrap-" + i);
+                    if (i % 20 == 19) {
+                        perf.consume();
+                    }
+                }
+                perf.consume();
+                assertEquals(0, perf.lostCount());
+            }
+            assertEquals(BURST, all.size());
+            all.sort((a, b) -> Integer.compare(a.seq(), b.seq()));
+            for (int i = 0; i < BURST; i++) {
+                assertEquals(new Event(i, Fixtures.tgid(), "/bpfj-wrap-" + i), all.get(i));
+            }
+            // The kernel pads the size word and the event to 8 bytes, as libbpf reports it too.
+            assertEquals(List.of(60L), sizes.stream().distinct().toList());
+        }
+    }
+
+    @Test
     void perfBufferCountsLostSamplesWhenItOverflows() {
         try (BpfObject object = loadEvents()) {
             long[] reported = new long[1];

@@ -58,6 +58,21 @@ final class JavaNames {
      * @param cName a C identifier (dots and dashes count as underscores)
      * @return an upper camel case name, never empty
      */
+    /**
+     * The skeleton class name of an object file, as {@link SkeletonGenerator#className} documents
+     * it; here so that checking whether skeletons are current does not load the generator.
+     */
+    static String skeletonClassName(String objectFileName) {
+        String stem = objectFileName;
+        for (String suffix : new String[] {".bpf.o", ".o"}) {
+            if (stem.endsWith(suffix)) {
+                stem = stem.substring(0, stem.length() - suffix.length());
+                break;
+            }
+        }
+        return upperCamel(stem) + "Bpf";
+    }
+
     static String upperCamel(String cName) {
         String name = cName.replace('.', '_').replace('-', '_');
         boolean hasLower = false;

@@ -94,14 +94,7 @@ public final class SkeletonGenerator {
      * @return the simple class name
      */
     public static String className(String objectFileName) {
-        String stem = objectFileName;
-        for (String suffix : List.of(".bpf.o", ".o")) {
-            if (stem.endsWith(suffix)) {
-                stem = stem.substring(0, stem.length() - suffix.length());
-                break;
-            }
-        }
-        return JavaNames.upperCamel(stem) + "Bpf";
+        return JavaNames.skeletonClassName(objectFileName);
     }
 
     /**

@@ -40,7 +40,6 @@ public final class Skeletons {
     private static final Pattern PACKAGE = Pattern.compile("([a-zA-Z_$][a-zA-Z0-9_$]*)(\\.[a-zA-Z_$][a-zA-Z0-9_$]*)*");
 
     private final BuildLog log;
-    private final SkeletonGenerator generator = new SkeletonGenerator();
 
     /**
      * Creates the runner.
@@ -63,8 +62,7 @@ public final class Skeletons {
      */
     public SkeletonResult generate(SkeletonRequest request) throws BpfBuildException, IOException {
         String pkg = request.packageName();
-        if (!pkg.isEmpty() && (!PACKAGE.matcher(pkg).matches() || Arrays.stream(pkg.split("\\."))
-                .anyMatch(JavaNames.KEYWORDS::contains))) {
+        if (!pkg.isEmpty() && (!PACKAGE.matcher(pkg).matches() || hasKeyword(pkg))) {
             throw new BpfBuildException("bpf.skeleton.package '" + pkg + "' is not a valid Java package name;"
                     + " use dot-separated Java identifiers such as com.example.bpf");
         }
@@ -75,7 +73,7 @@ public final class Skeletons {
         Path stateFile = request.objectDirectory().resolve(STATE_FILE);
         List<Path> expected = new ArrayList<>();
         for (Path object : objects) {
-            expected.add(sourceDir.resolve(SkeletonGenerator.className(object.getFileName().toString()) + ".java"));
+            expected.add(sourceDir.resolve(JavaNames.skeletonClassName(object.getFileName().toString()) + ".java"));
         }
         if (!objects.isEmpty() && Files.isRegularFile(stateFile)
                 && Files.readString(stateFile, StandardCharsets.UTF_8).equals(fingerprint(request, objects, expected,
@@ -85,6 +83,8 @@ public final class Skeletons {
             return new SkeletonResult(expected, 0, 2 * objects.size(), List.of());
         }
         Files.deleteIfExists(stateFile);
+        // Created only now: a build whose skeletons are current never loads the generator.
+        SkeletonGenerator generator = new SkeletonGenerator();
         Set<Path> keep = new HashSet<>();
         Map<String, Path> classes = new HashMap<>();
         List<Path> sources = new ArrayList<>();
@@ -92,7 +92,7 @@ public final class Skeletons {
         int unchanged = 0;
         for (Path object : objects) {
             String fileName = object.getFileName().toString();
-            String className = SkeletonGenerator.className(fileName);
+            String className = JavaNames.skeletonClassName(fileName);
             Path previous = classes.put(className, object);
             if (previous != null) {
                 throw new BpfBuildException("objects " + previous + " and " + object + " both give the skeleton class "
@@ -192,6 +192,15 @@ public final class Skeletons {
             // Without a stamp the state never matches twice in a row: always regenerate.
             return "unknown " + System.nanoTime();
         }
+    }
+
+    private static boolean hasKeyword(String packageName) {
+        for (String part : packageName.split("\\.")) {
+            if (JavaNames.KEYWORDS.contains(part)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasType(BpfObjectSpec spec, String type) {

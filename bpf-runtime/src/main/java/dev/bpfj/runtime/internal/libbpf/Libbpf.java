@@ -823,14 +823,30 @@ public final class Libbpf {
         }
     }
 
-    private static final class perf_buffer__consume {
-        static final MethodHandle HANDLE = Native.libbpf("perf_buffer__consume", FunctionDescriptor.of(JAVA_INT, ADDRESS), NONE);
+    private static final class perf_buffer__buffer_cnt {
+        static final MethodHandle HANDLE = Native.libbpf("perf_buffer__buffer_cnt", FunctionDescriptor.of(JAVA_LONG, ADDRESS), NONE);
     }
 
-    /** Calls libbpf's {@code perf_buffer__consume}. */
-    public static int perf_buffer__consume(MemorySegment pb) {
+    /** Calls libbpf's {@code perf_buffer__buffer_cnt}: how many per-CPU buffers there are. */
+    public static long perf_buffer__buffer_cnt(MemorySegment pb) {
         try {
-            return (int) perf_buffer__consume.HANDLE.invokeExact(pb);
+            return (long) perf_buffer__buffer_cnt.HANDLE.invokeExact(pb);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private static final class perf_buffer__buffer {
+        static final MethodHandle HANDLE = Native.libbpf("perf_buffer__buffer", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS), NONE);
+    }
+
+    /**
+     * Calls libbpf's {@code perf_buffer__buffer}: the mmap'd region of one per-CPU buffer (its
+     * {@code perf_event_mmap_page}, then the data pages) and the size of its data area.
+     */
+    public static int perf_buffer__buffer(MemorySegment pb, int index, MemorySegment buffer, MemorySegment size) {
+        try {
+            return (int) perf_buffer__buffer.HANDLE.invokeExact(pb, index, buffer, size);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
