@@ -189,6 +189,10 @@ public final class PerfBuffer implements AutoCloseable {
     private int consume(CpuRing ring) {
         long head = (long) LONG.getAcquire(ring.control, DATA_HEAD);
         long tail = (long) LONG.get(ring.control, DATA_TAIL);
+        if (tail >= head) {
+            // Nothing new: leave the kernel's cache line alone.
+            return 0;
+        }
         int handled = 0;
         try {
             while (tail < head) {
