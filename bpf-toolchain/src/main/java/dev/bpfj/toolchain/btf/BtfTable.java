@@ -599,8 +599,12 @@ public final class BtfTable {
      * @return the hash ({@link #hash(byte[])} of the same bytes)
      */
     public int stringHash(int offset) {
+        if (offset == 0) {
+            // Also when the string section is empty.
+            return 0;
+        }
         int hash = 0;
-        for (int at = stringBase + offset; offset != 0 && blob[at] != 0; at++) {
+        for (int at = stringBase + offset; blob[at] != 0; at++) {
             hash = 31 * hash + blob[at];
         }
         return hash;
