@@ -3,9 +3,11 @@ package dev.bpfj.toolchain.vmlinux;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bpfj.toolchain.RecordingLog;
+import dev.bpfj.toolchain.clang.BpfBuildException;
 import dev.bpfj.toolchain.clang.BuildLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +55,35 @@ class KernelBtfHeaderProviderTest {
         String second = Files.readString(header);
         assertTrue(second.contains("struct second {") && !second.contains("struct first {"), second);
         assertNotEquals(old, Files.getLastModifiedTime(header));
+    }
+
+    @Test
+    void anUnchangedBtfFileIsNotReadAgain() throws Exception {
+        Path btfFile = dir.resolve("kernel.btf");
+        byte[] first = btf("first");
+        Files.write(btfFile, first);
+        FileTime modified = Files.getLastModifiedTime(btfFile);
+        Path include = dir.resolve("include");
+        KernelBtfHeaderProvider provider = KernelBtfHeaderProvider.of(btfFile, null);
+        assertTrue(provider.provide(include, new RecordingLog()));
+        assertTrue(Files.isRegularFile(include.resolve(".vmlinux.h.source")));
+
+        // Same size, same time, same inode, other bytes: only a read would notice, and none happens.
+        byte[] garbage = new byte[first.length];
+        try (var channel = java.nio.channels.FileChannel.open(btfFile, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(garbage));
+        }
+        Files.setLastModifiedTime(btfFile, modified);
+        RecordingLog quick = new RecordingLog();
+        assertTrue(provider.provide(include, quick));
+        assertTrue(quick.allLines().stream().anyMatch(l -> l.startsWith("DEBUG vmlinux.h is up to date")
+                && l.endsWith("unchanged)")), quick.allLines().toString());
+
+        // Any change to the file's time is a reason to read it all: now the garbage is found.
+        Files.setLastModifiedTime(btfFile, FileTime.fromMillis(modified.toMillis() + 2000));
+        BpfBuildException malformed = assertThrows(BpfBuildException.class,
+                () -> provider.provide(include, new RecordingLog()));
+        assertTrue(malformed.getMessage().contains("kernel.btf"), malformed.getMessage());
     }
 
     @Test
