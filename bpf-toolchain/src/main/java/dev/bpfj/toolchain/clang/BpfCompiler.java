@@ -1,19 +1,13 @@
 package dev.bpfj.toolchain.clang;
 
+import dev.bpfj.toolchain.SourceFiles;
 import dev.bpfj.toolchain.validate.Problem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.FileVisitResult;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +18,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 /**
  * Compiles a directory of BPF C sources ({@code **}{@code /*.bpf.c}) into validated objects.
@@ -80,8 +76,8 @@ public final class BpfCompiler {
      */
     public CompileResult compile(CompileRequest request) throws BpfBuildException, IOException, InterruptedException {
         long started = System.nanoTime();
-        List<Path> sources = findSources(request.sourceDirectory());
-        Path stateFile = request.outputDirectory().resolve(".bpfj-state-" + shortHash(request.sourceDirectory().toString()));
+        List<Path> sources = SourceFiles.find(request.sourceDirectory(), SOURCE_SUFFIX);
+        Path stateFile = request.outputDirectory().resolve(".bpfj-state-" + fingerprint(request.sourceDirectory().toString()));
         BuildState state = BuildState.load(stateFile);
         if (sources.isEmpty()) {
             log.info("No BPF sources (*" + SOURCE_SUFFIX + ") in " + request.sourceDirectory());
@@ -92,10 +88,14 @@ public final class BpfCompiler {
             return new CompileResult(List.of(), List.of());
         }
         Clang clang = clang(request, state);
-        String arch = request.arch().or(() -> TargetArch.libbpfArch(request.osArch())).orElseThrow(() ->
-                new BpfBuildException("Cannot tell the __TARGET_ARCH_ value for os.arch '" + request.osArch()
-                        + "'. Set it with <arch>x86</arch> or -Dbpf.arch=x86 (one of x86, arm64, arm, s390, powerpc,"
-                        + " riscv, mips, loongarch, sparc)."));
+        Optional<String> configuredArch = request.arch();
+        Optional<String> arches = configuredArch.isPresent() ? configuredArch : TargetArch.libbpfArch(request.osArch());
+        if (arches.isEmpty()) {
+            throw new BpfBuildException("Cannot tell the __TARGET_ARCH_ value for os.arch '" + request.osArch()
+                    + "'. Set it with <arch>x86</arch> or -Dbpf.arch=x86 (one of x86, arm64, arm, s390, powerpc,"
+                    + " riscv, mips, loongarch, sparc).");
+        }
+        String arch = arches.get();
         if (!CompileRequest.TARGETS.contains(request.target())) {
             throw new BpfBuildException("Unknown BPF target '" + request.target() + "' (bpf.target). Use one of "
                     + CompileRequest.TARGETS + ": bpf is the build machine's byte order, bpfel little endian, "
@@ -410,7 +410,7 @@ public final class BpfCompiler {
     }
 
     private static String configHashOf(ClangCommand command, Clang clang, CompileRequest request) {
-        return sha256(String.join("\n", command.flags()) + "\n" + clang.executable() + "\n"
+        return fingerprint(String.join("\n", command.flags()) + "\n" + clang.executable() + "\n"
                 + clang.versionText() + "\nstrip=" + request.strip() + "\nfailOnWarning=" + request.failOnWarning()
                 + "\nformat=" + FORMAT_VERSION);
     }
@@ -435,26 +435,6 @@ public final class BpfCompiler {
         return new SourceOutcome(source, null, failures, List.of());
     }
 
-    private static List<Path> findSources(Path sourceDirectory) throws IOException {
-        if (!Files.isDirectory(sourceDirectory)) {
-            return List.of();
-        }
-        List<Path> sources = new ArrayList<>();
-        Files.walkFileTree(sourceDirectory, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                // A symbolic link to a regular file counts, as it would for clang.
-                if (file.getFileName().toString().endsWith(SOURCE_SUFFIX) && (attributes.isRegularFile()
-                        || attributes.isSymbolicLink() && Files.isRegularFile(file))) {
-                    sources.add(file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        Collections.sort(sources);
-        return sources;
-    }
-
     /**
      * Where a source's object goes: same relative path under the output directory, {@code .c}
      * replaced by {@code .o}.
@@ -468,16 +448,17 @@ public final class BpfCompiler {
         return root.relativize(file).toString().replace('\\', '/');
     }
 
-    private static String shortHash(String text) {
-        return sha256(text).substring(0, 12);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException("every JVM has SHA-256", impossible);
-        }
+    /**
+     * 64 bits of two CRCs of {@code text} as hex: enough to tell configurations and source
+     * directories apart, and, unlike a message digest, it loads no security provider into every
+     * no-op build's fresh class loader.
+     */
+    private static String fingerprint(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        CRC32C castagnoli = new CRC32C();
+        castagnoli.update(bytes, 0, bytes.length);
+        CRC32 ieee = new CRC32();
+        ieee.update(bytes, 0, bytes.length);
+        return Long.toHexString(castagnoli.getValue() << 32 | ieee.getValue());
     }
 }

@@ -2,6 +2,7 @@ package dev.bpfj.toolchain.skeleton;
 
 import dev.bpfj.toolchain.BpfFormatException;
 import dev.bpfj.toolchain.OutputFiles;
+import dev.bpfj.toolchain.SourceFiles;
 import dev.bpfj.toolchain.clang.BpfBuildException;
 import dev.bpfj.toolchain.clang.BuildLog;
 import dev.bpfj.toolchain.object.BpfObjectSpec;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Runs {@code bpf:skeleton}: generates one class per object, copies each object next to its
@@ -66,7 +66,7 @@ public final class Skeletons {
             throw new BpfBuildException("bpf.skeleton.package '" + pkg + "' is not a valid Java package name;"
                     + " use dot-separated Java identifiers such as com.example.bpf");
         }
-        List<Path> objects = objects(request.objectDirectory());
+        List<Path> objects = SourceFiles.find(request.objectDirectory(), ".bpf.o");
         Path packageDir = pkg.isEmpty() ? Path.of("") : Path.of(pkg.replace('.', '/'));
         Path sourceDir = request.sourceDirectory().resolve(packageDir);
         Path resourceDir = request.resourceDirectory().resolve(packageDir);
@@ -217,43 +217,21 @@ public final class Skeletons {
         }
     }
 
-    private static List<Path> objects(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            return files.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".bpf.o"))
-                    .sorted()
-                    .toList();
-        }
-    }
-
     private static List<Path> deleteStale(Path sourceRoot, Path resourceRoot, Set<Path> keep) throws IOException {
         List<Path> deleted = new ArrayList<>();
-        for (Path file : files(sourceRoot, ".java")) {
+        for (Path file : SourceFiles.find(sourceRoot, ".java")) {
             if (!keep.contains(file.toAbsolutePath().normalize()) && isGenerated(file)) {
                 Files.delete(file);
                 deleted.add(file);
             }
         }
-        for (Path file : files(resourceRoot, ".bpf.o")) {
+        for (Path file : SourceFiles.find(resourceRoot, ".bpf.o")) {
             if (!keep.contains(file.toAbsolutePath().normalize())) {
                 Files.delete(file);
                 deleted.add(file);
             }
         }
         return deleted;
-    }
-
-    private static List<Path> files(Path root, String suffix) throws IOException {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(suffix))
-                    .sorted()
-                    .toList();
-        }
     }
 
     private static boolean isGenerated(Path file) throws IOException {
