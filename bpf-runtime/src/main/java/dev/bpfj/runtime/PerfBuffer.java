@@ -109,8 +109,15 @@ public final class PerfBuffer implements AutoCloseable {
             }
             rings = mapRings(created, local);
             createdWaiter = new EpollWaiter();
-            // libbpf's own epoll set is itself pollable: nest it under ours, next to the wake-up fd.
-            createdWaiter.add(Libbpf.perf_buffer__epoll_fd(created), 0);
+            // The perf events themselves go into our epoll set, next to the wake-up fd: waiting on
+            // libbpf's own set, nested, costs the kernel a second wake-up for every sample.
+            for (int i = 0; i < rings.length; i++) {
+                int fd = Libbpf.perf_buffer__buffer_fd(created, i);
+                if (fd < 0) {
+                    throw new BpfException("find the perf event of buffer " + i + " of map", map.name(), -fd, null);
+                }
+                createdWaiter.add(fd, i);
+            }
         } catch (RuntimeException | Error e) {
             if (createdWaiter != null) {
                 createdWaiter.close();

@@ -810,19 +810,6 @@ public final class Libbpf {
         }
     }
 
-    private static final class perf_buffer__epoll_fd {
-        static final MethodHandle HANDLE = Native.libbpf("perf_buffer__epoll_fd", FunctionDescriptor.of(JAVA_INT, ADDRESS), NONE);
-    }
-
-    /** Calls libbpf's {@code perf_buffer__epoll_fd}. */
-    public static int perf_buffer__epoll_fd(MemorySegment pb) {
-        try {
-            return (int) perf_buffer__epoll_fd.HANDLE.invokeExact(pb);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
     private static final class perf_buffer__buffer_cnt {
         static final MethodHandle HANDLE = Native.libbpf("perf_buffer__buffer_cnt", FunctionDescriptor.of(JAVA_LONG, ADDRESS), NONE);
     }
@@ -831,6 +818,19 @@ public final class Libbpf {
     public static long perf_buffer__buffer_cnt(MemorySegment pb) {
         try {
             return (long) perf_buffer__buffer_cnt.HANDLE.invokeExact(pb);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private static final class perf_buffer__buffer_fd {
+        static final MethodHandle HANDLE = Native.libbpf("perf_buffer__buffer_fd", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), NONE);
+    }
+
+    /** Calls libbpf's {@code perf_buffer__buffer_fd}: the perf event fd of one per-CPU buffer. */
+    public static int perf_buffer__buffer_fd(MemorySegment pb, long index) {
+        try {
+            return (int) perf_buffer__buffer_fd.HANDLE.invokeExact(pb, index);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
