@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Reads samples from a {@code BPF_MAP_TYPE_PERF_EVENT_ARRAY} map: one perf ring per online CPU.
  * libbpf's {@code perf_buffer} sets the rings up (a perf event per CPU, its mmap'd ring, the map
- * slot pointing at it, an epoll set); the records are read here, in Java, straight from the
- * mapped rings: each ring starts with the kernel's {@code perf_event_mmap_page}, whose
+ * slot pointing at it); this class waits on those perf events and reads the records in Java,
+ * straight from the mapped rings: each ring starts with the kernel's {@code perf_event_mmap_page}, whose
  * {@code data_head} is read with acquire semantics and whose {@code data_tail} is published with
  * release semantics once a pass has read the ring, and records are {@code PERF_RECORD_SAMPLE}
  * (the raw bytes the program wrote) or {@code PERF_RECORD_LOST} (how many samples the kernel
