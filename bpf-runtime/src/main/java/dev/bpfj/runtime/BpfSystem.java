@@ -112,8 +112,8 @@ public final class BpfSystem {
     static int[] onlineCpus(int limit) {
         String list;
         try {
-            list = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/devices/system/cpu/online")).strip();
-        } catch (java.io.IOException | RuntimeException unreadable) {
+            list = Files.readString(Path.of("/sys/devices/system/cpu/online")).strip();
+        } catch (IOException | RuntimeException unreadable) {
             list = limit > 0 ? "0-" + (limit - 1) : "";
         }
         return parseCpuList(list, limit);

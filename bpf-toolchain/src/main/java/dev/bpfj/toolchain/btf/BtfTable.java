@@ -269,11 +269,7 @@ public final class BtfTable {
      * @return the member's offset in bits from the start of the record
      */
     public long memberBitOffset(int id, int index) {
-        long offset = words[extras[id] + 3 * index + 2] & 0xffffffffL;
-        if (infos[id] < 0) {
-            return offset & 0xffffff;
-        }
-        return legacyBitfields == null ? offset : legacyMember(id, index, offset << 8) >>> 8;
+        return bitOffset(infos[id], words[extras[id] + 3 * index + 2], legacyOf(id), index);
     }
 
     /**
@@ -282,16 +278,32 @@ public final class BtfTable {
      * @return the member's width in bits if it is a bitfield, else 0
      */
     public int memberBitfieldSize(int id, int index) {
-        long offset = words[extras[id] + 3 * index + 2] & 0xffffffffL;
-        if (infos[id] < 0) {
-            return (int) (offset >>> 24);
-        }
-        return legacyBitfields == null ? 0 : (int) (legacyMember(id, index, offset << 8) & 0xff);
+        return bitfieldSize(infos[id], words[extras[id] + 3 * index + 2], legacyOf(id), index);
     }
 
-    private long legacyMember(int id, int index, long plain) {
-        long[] members = legacyBitfields[id];
-        return members == null ? plain : members[index];
+    private long[] legacyOf(int id) {
+        return legacyBitfields == null ? null : legacyBitfields[id];
+    }
+
+    /**
+     * A member's bit offset from its struct's info word and the member's offset word: with the
+     * kind flag the low 24 bits; without it the word itself, or what normalising a legacy
+     * bitfield made of it ({@code legacy}, null for structs without one).
+     */
+    private static long bitOffset(int structInfo, int offsetWord, long[] legacy, int index) {
+        long offset = offsetWord & 0xffffffffL;
+        if (structInfo < 0) {
+            return offset & 0xffffff;
+        }
+        return legacy == null ? offset : legacy[index] >>> 8;
+    }
+
+    /** A member's bitfield width, 0 when it is none; see {@link #bitOffset}. */
+    private static int bitfieldSize(int structInfo, int offsetWord, long[] legacy, int index) {
+        if (structInfo < 0) {
+            return offsetWord >>> 24;
+        }
+        return legacy == null ? 0 : (int) (legacy[index] & 0xff);
     }
 
     /**
@@ -523,14 +535,9 @@ public final class BtfTable {
         }
         String cached = namesByOffset[offset];
         if (cached == null) {
-            int from = stringBase + offset;
-            int end = from;
-            while (blob[end] != 0) {
-                end++;
-            }
             // The UTF-8 decoder checks for non-ASCII bytes with a vectorised intrinsic and copies
             // ASCII (all kernel names) straight into a compact string.
-            cached = new String(blob, from, end - from, StandardCharsets.UTF_8);
+            cached = new String(blob, stringBase + offset, stringLength(offset), StandardCharsets.UTF_8);
             namesByOffset[offset] = cached;
         }
         return cached;
@@ -1134,22 +1141,6 @@ public final class BtfTable {
             return intOffset(current) != 0 || bits != 8 * sizeOrTypes[current] ? current : 0;
         }
 
-        /** The bit offset of member {@code index}, after normalisation. */
-        private long memberBitOffset(int id, int index, long[] legacy) {
-            long offset = words[extras[id] + 3 * index + 2] & 0xffffffffL;
-            if (infos[id] < 0) {
-                return offset & 0xffffff;
-            }
-            return legacy == null ? offset : legacy[index] >>> 8;
-        }
-
-        private int memberBitfieldSize(int id, int index, long[] legacy) {
-            if (infos[id] < 0) {
-                return (int) ((words[extras[id] + 3 * index + 2] & 0xffffffffL) >>> 24);
-            }
-            return legacy == null ? 0 : (int) (legacy[index] & 0xff);
-        }
-
         /**
          * Computes sizes and alignments of every type, memoised; a type met again while it is
          * being computed contains itself.
@@ -1236,8 +1227,9 @@ public final class BtfTable {
                     continue;
                 }
                 max = Math.max(max, memberAlign);
-                if (memberBitfieldSize(id, i, legacy) == 0
-                        && memberBitOffset(id, i, legacy) % (8L * memberAlign) != 0) {
+                int offsetWord = words[extras[id] + 3 * i + 2];
+                if (bitfieldSize(infos[id], offsetWord, legacy, i) == 0
+                        && bitOffset(infos[id], offsetWord, legacy, i) % (8L * memberAlign) != 0) {
                     packed = true;
                 }
             }

@@ -1,5 +1,6 @@
 package dev.bpfj.toolchain.clang;
 
+import dev.bpfj.toolchain.Checksum64;
 import dev.bpfj.toolchain.SourceFiles;
 import dev.bpfj.toolchain.validate.Problem;
 import java.io.IOException;
@@ -18,8 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.zip.CRC32;
-import java.util.zip.CRC32C;
 
 /**
  * Compiles a directory of BPF C sources ({@code **}{@code /*.bpf.c}) into validated objects.
@@ -448,17 +447,8 @@ public final class BpfCompiler {
         return root.relativize(file).toString().replace('\\', '/');
     }
 
-    /**
-     * 64 bits of two CRCs of {@code text} as hex: enough to tell configurations and source
-     * directories apart, and, unlike a message digest, it loads no security provider into every
-     * no-op build's fresh class loader.
-     */
+    /** Tells configurations and source directories apart; see {@link Checksum64}. */
     private static String fingerprint(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        CRC32C castagnoli = new CRC32C();
-        castagnoli.update(bytes, 0, bytes.length);
-        CRC32 ieee = new CRC32();
-        ieee.update(bytes, 0, bytes.length);
-        return Long.toHexString(castagnoli.getValue() << 32 | ieee.getValue());
+        return Long.toHexString(Checksum64.of(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

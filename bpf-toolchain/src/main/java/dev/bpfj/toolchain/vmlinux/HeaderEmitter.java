@@ -882,7 +882,7 @@ final class HeaderEmitter {
             if (padding > 0) {
                 padding(text, cursor, padding, indent + 1);
             }
-            tabs(text, indent + 1);
+            text.tabs(indent + 1);
             int memberType = btf.memberType(id, i);
             appendDeclaration(text, memberType, btf.memberNameOffset(id, i), indent + 1);
             int bitfieldSize = btf.memberBitfieldSize(id, i);
@@ -896,15 +896,15 @@ final class HeaderEmitter {
         }
         if (plan.trailingPadding() > 0 && union) {
             // Union members overlap, so the padding goes into one anonymous struct member.
-            tabs(text, indent + 1);
+            text.tabs(indent + 1);
             text.append("struct {\n");
             padding(text, 0, plan.trailingPadding(), indent + 2);
-            tabs(text, indent + 1);
+            text.tabs(indent + 1);
             text.append("};\n");
         } else if (plan.trailingPadding() > 0) {
             padding(text, cursor, plan.trailingPadding(), indent + 1);
         }
-        tabs(text, indent);
+        text.tabs(indent);
         text.append('}');
         if (plan.packed()) {
             text.append(" __attribute__((packed))");
@@ -928,7 +928,7 @@ final class HeaderEmitter {
             long arrayStart = LayoutPlanner.alignUp(cursor, 8);
             padding(text, cursor, arrayStart - cursor, indent);
             long bytes = (end - arrayStart) / 8;
-            tabs(text, indent);
+            text.tabs(indent);
             text.append("unsigned char __bpfj_padding_").append(arrayStart / 8).append('[').append(bytes)
                     .append("];\n");
             cursor = arrayStart + bytes * 8;
@@ -953,14 +953,10 @@ final class HeaderEmitter {
                 chunk = Math.min(8, remaining);
                 type = "char";
             }
-            tabs(text, indent);
+            text.tabs(indent);
             text.append(type).append(": ").append(chunk).append(";\n");
             cursor += chunk;
         }
-    }
-
-    private static void tabs(HeaderText text, int count) {
-        text.tabs(count);
     }
 
     // ---------------------------------------------------------------- enums
@@ -979,7 +975,7 @@ final class HeaderEmitter {
         text.append("{\n");
         int[] valueSuffixes = enumeratorSuffixes[id];
         for (int i = 0, valueCount = btf.vlen(id); i < valueCount; i++) {
-            tabs(text, indent + 1);
+            text.tabs(indent + 1);
             text.appendString(btf, btf.enumeratorNameOffset(id, i));
             if (valueSuffixes != null && valueSuffixes[i] != 0) {
                 text.append("___").append(valueSuffixes[i]);
@@ -988,7 +984,7 @@ final class HeaderEmitter {
             appendEnumValue(text, id, btf.enumeratorValue(id, i));
             text.append(",\n");
         }
-        tabs(text, indent);
+        text.tabs(indent);
         text.append('}');
     }
 

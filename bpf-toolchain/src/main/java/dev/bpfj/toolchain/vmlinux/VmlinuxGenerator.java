@@ -1,6 +1,7 @@
 package dev.bpfj.toolchain.vmlinux;
 
 import dev.bpfj.toolchain.BpfFormatException;
+import dev.bpfj.toolchain.Checksum64;
 import dev.bpfj.toolchain.OutputFiles;
 import dev.bpfj.toolchain.btf.BtfTable;
 import dev.bpfj.toolchain.clang.BpfBuildException;
@@ -14,8 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32;
-import java.util.zip.CRC32C;
 
 /**
  * Reads a BTF file and writes {@code vmlinux.h} from it: the work behind {@code bpf:vmlinux}
@@ -319,11 +318,8 @@ public final class VmlinuxGenerator {
     record Checksums(int length, long crc32c, long crc32) {
 
         static Checksums of(byte[] btf) {
-            CRC32C castagnoli = new CRC32C();
-            castagnoli.update(btf, 0, btf.length);
-            CRC32 ieee = new CRC32();
-            ieee.update(btf, 0, btf.length);
-            return new Checksums(btf.length, castagnoli.getValue(), ieee.getValue());
+            long both = Checksum64.of(btf);
+            return new Checksums(btf.length, both >>> 32, both & 0xffff_ffffL);
         }
 
         /**
