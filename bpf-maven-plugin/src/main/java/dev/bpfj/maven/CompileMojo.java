@@ -23,7 +23,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * the kernel would reject at load time before it replaces the previous one.
  */
 @Mojo(name = "compile", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
-public final class CompileMojo extends AbstractBpfMojo {
+public final class CompileMojo extends AbstractClangMojo {
 
     /** Where the BPF C sources are: every {@code *.bpf.c} below it is compiled. */
     @Parameter(property = "bpf.sourceDirectory", defaultValue = "${project.basedir}/src/main/bpf")
@@ -32,13 +32,6 @@ public final class CompileMojo extends AbstractBpfMojo {
     /** Where the objects go, in the same relative layout as the sources ({@code x.bpf.c} -> {@code x.bpf.o}). */
     @Parameter(property = "bpf.outputDirectory", defaultValue = "${project.build.directory}/bpf")
     private File outputDirectory;
-
-    /**
-     * The clang to use. Default: {@code clang} on the {@code PATH}, else the newest
-     * {@code clang-NN} on the {@code PATH}. Must be clang 12 or newer with the BPF backend.
-     */
-    @Parameter(property = "bpf.clang")
-    private File clang;
 
     /**
      * Extra clang flags, added after the plugin's own ({@code -g -O2 -target bpf -Wall ...}) so
@@ -125,7 +118,8 @@ public final class CompileMojo extends AbstractBpfMojo {
     protected ToolchainWork work() {
         CompileRequest request = CompileRequest.builder(sourceDirectory.toPath(), outputDirectory.toPath())
                 .projectDirectory(basedir.toPath())
-                .clang(clang == null ? null : clang.toPath())
+                .clang(configuredClang(basedir))
+                .clangPolicy(clangPolicy())
                 .cflags(list(cflags))
                 .includes(paths(list(includes)))
                 .target(target)

@@ -123,7 +123,7 @@ public final class ClangFixtures {
                 multiarch = "x86_64-linux-gnu";
             }
         }
-        List<String> arguments = new ArrayList<>(List.of("clang", "-g", "-O2", "-target", "bpf",
+        List<String> arguments = new ArrayList<>(List.of(clang(), "-g", "-O2", "-target", "bpf",
                 "-D__TARGET_ARCH_" + targetArch));
         Path include = Path.of("/usr/include", multiarch);
         if (Files.isDirectory(include)) {
@@ -132,11 +132,29 @@ public final class ClangFixtures {
         return arguments;
     }
 
+    /**
+     * The clang fixtures are compiled with: {@code clang} on the {@code PATH}, or the executable
+     * that the system property {@value #CLANG_PROPERTY} names (CI compiles every fixture a second
+     * time with the plugin's pinned clang that way).
+     *
+     * @return the command or path
+     */
+    public static String clang() {
+        String configured = System.getProperty(CLANG_PROPERTY, "");
+        return configured.isBlank() ? "clang" : configured.strip();
+    }
+
+    /** The system property that names another clang for fixtures. */
+    public static final String CLANG_PROPERTY = "bpf.test.clang";
+
     private static void requireClang() {
-        if (KernelEnvironment.onPath("clang")) {
+        String clang = clang();
+        if (clang.equals("clang") ? KernelEnvironment.onPath("clang") : Files.isExecutable(Path.of(clang))) {
             return;
         }
-        String reason = "BPF test fixtures need clang on the PATH (apt-get install clang libbpf-dev)";
+        String reason = clang.equals("clang")
+                ? "BPF test fixtures need clang on the PATH (apt-get install clang libbpf-dev)"
+                : "BPF test fixtures need the clang named by -D" + CLANG_PROPERTY + ", " + clang + ", which is not executable";
         if (KernelEnvironment.required()) {
             throw new AssertionError(reason + "; failing because " + KernelEnvironment.requiredBecause());
         }

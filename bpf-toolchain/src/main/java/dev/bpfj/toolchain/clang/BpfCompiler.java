@@ -155,7 +155,8 @@ public final class BpfCompiler {
 
         checkHeaders(request, stale, projectIncludes, generatedIncludes);
         log.info("Compiling " + stale.size() + " of " + sources.size() + " BPF sources with clang "
-                + clang.version() + " (-target " + request.target() + ", __TARGET_ARCH_" + arch + ")");
+                + clang.version() + " (" + clang.executable() + ", -target " + request.target() + ", __TARGET_ARCH_"
+                + arch + ")");
         log.debug("clang flags: " + String.join(" ", command.flags()));
         Files.createDirectories(request.outputDirectory());
         List<SourceOutcome> outcomes = compileAll(request, clang, command, stale);
@@ -184,10 +185,16 @@ public final class BpfCompiler {
                 warnings);
     }
 
-    /** Finds clang, reusing the remembered probe while the binary is unchanged. */
+    /** Chooses clang (see {@link ClangSelector}), reusing the remembered probe while the binary is unchanged. */
     private Clang clang(CompileRequest request, BuildState state)
             throws BpfBuildException, IOException, InterruptedException {
-        Path executable = locator.locate(request.clang());
+        return new ClangSelector(locator, log).select(request.clang(), request.clangPolicy(),
+                executable -> probed(executable, state));
+    }
+
+    /** Checks a chosen clang, reusing the remembered probe while the binary is unchanged. */
+    private Clang probed(Path executable, BuildState state)
+            throws BpfBuildException, IOException, InterruptedException {
         Path real;
         try {
             real = executable.toRealPath();

@@ -24,8 +24,9 @@ public final class ClangLocator {
     /** Said whenever no usable clang is found. */
     static final String INSTALL_HINT = "Install clang " + ClangVersion.MINIMUM.major()
             + " or newer (Debian/Ubuntu: apt-get install clang; Fedora/RHEL: dnf install clang), "
-            + "or point the plugin at one with <clang>/path/to/clang</clang> in its configuration "
-            + "or -Dbpf.clang=/path/to/clang on the command line.";
+            + "point the plugin at one with <clang>/path/to/clang</clang> in its configuration "
+            + "or -Dbpf.clang=/path/to/clang on the command line, "
+            + "or let Maven fetch a pinned clang with -Dbpf.clang=maven.";
 
     private static final Pattern VERSIONED = Pattern.compile("clang-(\\d+)");
 

@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param systemIncludeDirectories where the libbpf headers are looked for (normally {@code /usr/include}
  *                            and {@code /usr/local/include})
  * @param parallelism         how many sources compile at the same time
+ * @param clangPolicy         how clang is chosen when {@code clang} is empty: the {@code PATH}, a
+ *                            pinned artifact, or the first of the two that is usable
  */
 public record CompileRequest(
         Path sourceDirectory,
@@ -43,7 +45,8 @@ public record CompileRequest(
         Optional<Path> vmlinuxHeader,
         VmlinuxHeaderProvider vmlinuxGenerator,
         List<Path> systemIncludeDirectories,
-        int parallelism) {
+        int parallelism,
+        ClangPolicy clangPolicy) {
 
     /** The BPF targets clang knows. */
     public static final List<String> TARGETS = List.of("bpf", "bpfel", "bpfeb");
@@ -66,6 +69,7 @@ public record CompileRequest(
      * @param vmlinuxGenerator the fallback vmlinux.h provider
      * @param systemIncludeDirectories where libbpf headers are looked for
      * @param parallelism      concurrent compiles, at least 1
+     * @param clangPolicy      how clang is chosen when none is configured
      */
     public CompileRequest {
         sourceDirectory = Objects.requireNonNull(sourceDirectory, "sourceDirectory").toAbsolutePath().normalize();
@@ -87,6 +91,7 @@ public record CompileRequest(
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
         }
+        Objects.requireNonNull(clangPolicy, "clangPolicy");
     }
 
     /**
@@ -119,6 +124,7 @@ public record CompileRequest(
         private VmlinuxHeaderProvider vmlinuxGenerator = VmlinuxHeaderProvider.none();
         private List<Path> systemIncludeDirectories = List.of(Path.of("/usr/include"), Path.of("/usr/local/include"));
         private int parallelism = Runtime.getRuntime().availableProcessors();
+        private ClangPolicy clangPolicy = ClangPolicy.SYSTEM_ONLY;
 
         private Builder(Path sourceDirectory, Path outputDirectory) {
             this.sourceDirectory = sourceDirectory;
@@ -204,11 +210,17 @@ public record CompileRequest(
             return this;
         }
 
+        /** @param value how clang is chosen when none is configured @return this builder */
+        public Builder clangPolicy(ClangPolicy value) {
+            clangPolicy = value;
+            return this;
+        }
+
         /** @return the request */
         public CompileRequest build() {
             return new CompileRequest(sourceDirectory, outputDirectory, projectDirectory, clang, includes, cflags,
                     target, arch, osArch, strip, failOnWarning, vmlinuxHeader, vmlinuxGenerator,
-                    systemIncludeDirectories, parallelism);
+                    systemIncludeDirectories, parallelism, clangPolicy);
         }
     }
 }
