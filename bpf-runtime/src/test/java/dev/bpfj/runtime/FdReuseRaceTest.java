@@ -1,0 +1,111 @@
+package dev.bpfj.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.bpfj.test.KernelTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Calls racing {@code close()} either complete on the object they were made on or throw
+ * {@link IllegalStateException}; they never reach a map created right after the close, which the
+ * kernel gives the same fd number.
+ */
+@KernelTest(needs = KernelTest.Facility.CLANG)
+class FdReuseRaceTest {
+
+    private static final long MAGIC = 0x5eed_0000_0000_0001L;
+    private static final int WORKERS = 2;
+    private static final String NAME = "bpfj_race_" + ProcessHandle.current().pid() % 100000;
+
+    @Test
+    void standaloneMapCallsNeverLandInTheMapThatReusesTheFd() throws Exception {
+        ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+        int reused = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (int round = 0; round < 600 && System.nanoTime() < deadline; round++) {
+            BpfMap victim = BpfMap.create(MapType.HASH, NAME, 4, 8, 4);
+            int victimFd = victim.fd();
+            List<Thread> workers = hammer(victim, unexpected);
+            victim.close();
+            try (BpfMap fresh = BpfMap.create(MapType.HASH, NAME, 4, 8, 4)) {
+                reused += fresh.fd() == victimFd ? 1 : 0;
+                join(workers);
+                assertEquals(-1, fresh.lookupLong(1, -1), "round " + round + ": a write meant for the closed map landed in a new one");
+            }
+            check(unexpected);
+        }
+        assertTrue(reused > 0, "the kernel never reused the fd number, so the race was not exercised");
+    }
+
+    @Test
+    void objectMapCallsNeverLandInTheMapThatReusesTheFd() throws Exception {
+        byte[] elf = Fixtures.bytes("counter");
+        ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (int round = 0; round < 30 && System.nanoTime() < deadline; round++) {
+            BpfObject object = BpfObject.open(elf, OpenOptions.defaults().withObjectName("counter"));
+            object.load();
+            List<Thread> workers = hammer(object.map("counts"), unexpected);
+            object.close();
+            // Fresh maps of the same shape right away: the kernel hands out the lowest free numbers.
+            List<BpfMap> fresh = new ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) {
+                    fresh.add(BpfMap.create(MapType.HASH, NAME, 4, 8, 1024));
+                }
+                join(workers);
+                for (BpfMap map : fresh) {
+                    assertEquals(-1, map.lookupLong(1, -1), "round " + round + ": a write meant for the closed object landed in a new map");
+                }
+            } finally {
+                fresh.forEach(BpfMap::close);
+            }
+            check(unexpected);
+        }
+    }
+
+    /** Starts threads that write to {@code map} until it is closed; returns once each has written. */
+    private static List<Thread> hammer(BpfMap map, ConcurrentLinkedQueue<Throwable> unexpected) throws InterruptedException {
+        CountDownLatch writing = new CountDownLatch(WORKERS);
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < WORKERS; i++) {
+            workers.add(Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    for (int call = 0; call < 1_000_000; call++) {
+                        map.updateLong(1, MAGIC);
+                        writing.countDown();
+                    }
+                    unexpected.add(new AssertionError("the map was never closed"));
+                } catch (IllegalStateException closed) {
+                    // The right answer for a call that came too late.
+                } catch (Throwable t) {
+                    // Such as EBADF: the fd was released while the call still used it.
+                    unexpected.add(t);
+                } finally {
+                    writing.countDown();
+                }
+            }));
+        }
+        writing.await(10, TimeUnit.SECONDS);
+        return workers;
+    }
+
+    private static void join(List<Thread> workers) throws InterruptedException {
+        for (Thread worker : workers) {
+            worker.join(TimeUnit.SECONDS.toMillis(30));
+        }
+    }
+
+    private static void check(ConcurrentLinkedQueue<Throwable> unexpected) {
+        if (!unexpected.isEmpty()) {
+            fail("a call racing close failed other than with IllegalStateException: " + unexpected.peek(), unexpected.peek());
+        }
+    }
+}
