@@ -71,6 +71,27 @@ class FdReuseRaceTest {
         }
     }
 
+    @Test
+    void perfBufferClosedAfterItsMapNeverClearsTheMapThatReusesTheFd() {
+        int cpus = BpfSystem.possibleCpus();
+        BpfMap events = BpfMap.create(MapType.PERF_EVENT_ARRAY, NAME, 4, 4, cpus);
+        int eventsFd = events.fd();
+        PerfBuffer buffer = PerfBuffer.builder(events).pageCount(1).onSample((cpu, data) -> { }).build();
+        events.close();
+        // libbpf clears the perf event array's slots (keys 0..CPUs-1) through its fd when the buffer is
+        // freed: with the map's own fd, that would now be this hash map's keys.
+        try (BpfMap fresh = BpfMap.create(MapType.HASH, NAME, 4, 8, cpus)) {
+            assertEquals(eventsFd, fresh.fd(), "the kernel did not reuse the fd number, so nothing was tested");
+            for (int cpu = 0; cpu < cpus; cpu++) {
+                fresh.updateLong(cpu, MAGIC);
+            }
+            buffer.close();
+            assertEquals(cpus, fresh.count(), "closing the perf buffer deleted keys of the map that reused fd " + eventsFd);
+        } finally {
+            buffer.close();
+        }
+    }
+
     /** Starts threads that write to {@code map} until it is closed; returns once each has written. */
     private static List<Thread> hammer(BpfMap map, ConcurrentLinkedQueue<Throwable> unexpected) throws InterruptedException {
         CountDownLatch writing = new CountDownLatch(WORKERS);
