@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,6 +93,42 @@ class FdReuseRaceTest {
         } finally {
             buffer.close();
         }
+    }
+
+    @Test
+    @KernelTest(needs = {KernelTest.Facility.CLANG, KernelTest.Facility.TRACEFS})
+    void attachRacingCloseEitherThrowsOrLeavesALinkTheCloseDetached() throws Exception {
+        byte[] elf = Fixtures.bytes("counter");
+        int attachedRounds = 0;
+        for (int round = 0; round < 20; round++) {
+            BpfObject object = BpfObject.open(elf, OpenOptions.defaults().withObjectName("counter"));
+            object.load();
+            BpfProgram program = object.program("count_openat");
+            AtomicReference<BpfLink> link = new AtomicReference<>();
+            ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+            CountDownLatch go = new CountDownLatch(1);
+            Thread attacher = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    go.await();
+                    link.set(program.attachTracepoint("syscalls", "sys_enter_openat"));
+                } catch (IllegalStateException closed) {
+                    // Too late: the object is closed (or closed during the attach, which undid it).
+                } catch (Throwable t) {
+                    unexpected.add(t);
+                }
+            });
+            go.countDown();
+            // Close at varying points of the attach, which takes a few system calls.
+            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(0, 400_000));
+            object.close();
+            attacher.join(TimeUnit.SECONDS.toMillis(30));
+            check(unexpected);
+            if (link.get() != null) {
+                attachedRounds++;
+                assertTrue(link.get().isClosed(), "round " + round + ": a link made while the object closed is still attached");
+            }
+        }
+        assertTrue(attachedRounds < 20, "every attach finished before close; the race was not exercised");
     }
 
     /** Starts threads that write to {@code map} until it is closed; returns once each has written. */
