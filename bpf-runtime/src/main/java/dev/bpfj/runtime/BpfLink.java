@@ -21,11 +21,14 @@ public final class BpfLink implements AutoCloseable {
     private final MemorySegment handle;
     private final State state;
     private final Cleaner.Cleanable cleanable;
+    /** Keeps the link alive across native calls on it; see {@link UseGuard}. */
+    private final UseGuard guard;
     private Path pinnedAt;
 
     BpfLink(BpfProgram program, MemorySegment handle) {
         this.program = program;
         this.handle = handle;
+        this.guard = new UseGuard(() -> "the link of program " + program.name() + " is closed");
         this.state = new State(handle);
         this.cleanable = CLEANER.register(this, state);
     }
@@ -38,7 +41,7 @@ public final class BpfLink implements AutoCloseable {
     /** The link's file descriptor (-1 for attachments that have none, such as old-style perf events). */
     public int fd() {
         requireOpen("get the fd of");
-        return Libbpf.bpf_link__fd(handle);
+        return guard.call(() -> Libbpf.bpf_link__fd(handle));
     }
 
     /** True once the link has been closed (by itself or by its object). */
@@ -53,7 +56,8 @@ public final class BpfLink implements AutoCloseable {
     public synchronized void pin(Path path) {
         requireOpen("pin");
         try (Arena arena = Arena.ofConfined()) {
-            int rc = Libbpf.bpf_link__pin(handle, arena.allocateFrom(path.toString()));
+            MemorySegment pathString = arena.allocateFrom(path.toString());
+            int rc = guard.call(() -> Libbpf.bpf_link__pin(handle, pathString));
             if (rc < 0) {
                 throw new BpfException("pin link of program", program.name() + " at " + path, -rc,
                         BpfMap.pinHint(path, -rc));
@@ -68,7 +72,7 @@ public final class BpfLink implements AutoCloseable {
         if (pinnedAt == null) {
             throw new IllegalStateException("link of program " + program.name() + " is not pinned");
         }
-        int rc = Libbpf.bpf_link__unpin(handle);
+        int rc = guard.call(() -> Libbpf.bpf_link__unpin(handle));
         if (rc < 0) {
             throw new BpfException("unpin link of program", program.name(), -rc, Environment.hintFor(-rc));
         }
@@ -78,6 +82,8 @@ public final class BpfLink implements AutoCloseable {
     /** Detaches the program; idempotent. */
     @Override
     public void close() {
+        // A pin or fd call in flight finishes before libbpf frees the link.
+        guard.close();
         cleanable.clean();
     }
 

@@ -47,6 +47,8 @@ public final class BpfMap implements AutoCloseable {
     private volatile int flags;
     private volatile int fd = -1;
     private final int possibleCpus;
+    /** Holds the fd open across each native call; see {@link UseGuard}. */
+    private final UseGuard guard = new UseGuard(this::closedMessage);
 
     /** A map of an object, described by libbpf. */
     BpfMap(BpfObject object, MemorySegment handle) {
@@ -90,9 +92,40 @@ public final class BpfMap implements AutoCloseable {
         fd = Libbpf.bpf_map__fd(handle);
     }
 
+    /** Called by the object when it closes, before libbpf releases anything: waits for calls in flight. */
+    void closeGuard() {
+        guard.close();
+    }
+
     /** Called by the object when it closes. */
     void closed() {
         fd = -1;
+    }
+
+    private String closedMessage() {
+        return object == null ? "map " + name + " is closed"
+                : "cannot use map " + name + " of object " + object.name() + ": the object is closed";
+    }
+
+    /**
+     * Enters the map's {@link UseGuard} and returns its fd, which stays this map's until
+     * {@link #exitFd()}: every native call on the map goes between the two.
+     *
+     * @throws IllegalStateException when the map is closed or its object not loaded
+     */
+    int enterFd() {
+        guard.enter();
+        int current = fd;
+        if (current < 0) {
+            guard.exit();
+            throw notUsable();
+        }
+        return current;
+    }
+
+    /** Leaves the guard entered by {@link #enterFd()}. */
+    void exitFd() {
+        guard.exit();
     }
 
     /**
@@ -227,9 +260,18 @@ public final class BpfMap implements AutoCloseable {
     }
 
     private void requireNotGlobalSection(String what) {
-        if (object != null && Libbpf.bpf_map__is_internal(handle)) {
+        if (object != null && isInternal()) {
             throw new IllegalArgumentException("cannot set " + what + " of map " + name + " of object " + object.name()
                     + ": it holds a global section, whose layout the compiled C code fixes");
+        }
+    }
+
+    private boolean isInternal() {
+        guard.enter();
+        try {
+            return Libbpf.bpf_map__is_internal(handle);
+        } finally {
+            guard.exit();
         }
     }
 
@@ -278,7 +320,11 @@ public final class BpfMap implements AutoCloseable {
         return (valueSize + 7L) & ~7L;
     }
 
-    /** The map's file descriptor; for maps of an object only after load. */
+    /**
+     * The map's file descriptor; for maps of an object only after load. It stays this map's only
+     * while the map is open: a caller that passes it to native code itself must not race
+     * {@link #close()} (the map's own methods hold it open for the length of each call).
+     */
     public int fd() {
         int current = fd;
         if (current < 0) {
@@ -306,11 +352,19 @@ public final class BpfMap implements AutoCloseable {
     public boolean lookup(MemorySegment key, MemorySegment value) {
         checkKey(key);
         checkValue(value);
-        return lookupUnchecked(fd(), key, value);
+        checkWritable(value, "value");
+        return lookupUnchecked(key, value);
     }
 
-    private boolean lookupUnchecked(int mapFd, MemorySegment key, MemorySegment value) {
-        return found(Libbpf.bpf_map_lookup_elem(mapFd, key, value), "look up an element of map");
+    private boolean lookupUnchecked(MemorySegment key, MemorySegment value) {
+        int mapFd = enterFd();
+        int rc;
+        try {
+            rc = Libbpf.bpf_map_lookup_elem(mapFd, key, value);
+        } finally {
+            guard.exit();
+        }
+        return found(rc, "look up an element of map");
     }
 
     /** A libbpf result where ENOENT means "no such element" (false); other errors throw. */
@@ -338,11 +392,17 @@ public final class BpfMap implements AutoCloseable {
     public void update(MemorySegment key, MemorySegment value, UpdateFlag flag) {
         checkKey(key);
         checkValue(value);
-        updateUnchecked(fd(), key, value, flag);
+        updateUnchecked(key, value, flag);
     }
 
-    private void updateUnchecked(int mapFd, MemorySegment key, MemorySegment value, UpdateFlag flag) {
-        int rc = Libbpf.bpf_map_update_elem(mapFd, key, value, flag.value());
+    private void updateUnchecked(MemorySegment key, MemorySegment value, UpdateFlag flag) {
+        int mapFd = enterFd();
+        int rc;
+        try {
+            rc = Libbpf.bpf_map_update_elem(mapFd, key, value, flag.value());
+        } finally {
+            guard.exit();
+        }
         if (rc < 0) {
             throw failure("update an element of map", -rc);
         }
@@ -355,11 +415,18 @@ public final class BpfMap implements AutoCloseable {
      */
     public boolean delete(MemorySegment key) {
         checkKey(key);
-        return deleteUnchecked(fd(), key);
+        return deleteUnchecked(key);
     }
 
-    private boolean deleteUnchecked(int mapFd, MemorySegment key) {
-        return found(Libbpf.bpf_map_delete_elem(mapFd, key), "delete an element of map");
+    private boolean deleteUnchecked(MemorySegment key) {
+        int mapFd = enterFd();
+        int rc;
+        try {
+            rc = Libbpf.bpf_map_delete_elem(mapFd, key);
+        } finally {
+            guard.exit();
+        }
+        return found(rc, "delete an element of map");
     }
 
     /**
@@ -373,7 +440,15 @@ public final class BpfMap implements AutoCloseable {
             checkKey(key);
         }
         checkValue(value);
-        return found(Libbpf.bpf_map_lookup_and_delete_elem(fd(), key, value), "look up and delete an element of map");
+        checkWritable(value, "value");
+        int mapFd = enterFd();
+        int rc;
+        try {
+            rc = Libbpf.bpf_map_lookup_and_delete_elem(mapFd, key, value);
+        } finally {
+            guard.exit();
+        }
+        return found(rc, "look up and delete an element of map");
     }
 
     /**
@@ -387,23 +462,31 @@ public final class BpfMap implements AutoCloseable {
             checkKey(key);
         }
         checkKey(next);
-        return nextKeyUnchecked(fd(), key, next);
+        checkWritable(next, "next key");
+        return nextKeyUnchecked(key, next);
     }
 
-    private boolean nextKeyUnchecked(int mapFd, MemorySegment key, MemorySegment next) {
-        return found(Libbpf.bpf_map_get_next_key(mapFd, key, next), "iterate the keys of map");
+    private boolean nextKeyUnchecked(MemorySegment key, MemorySegment next) {
+        int mapFd = enterFd();
+        int rc;
+        try {
+            rc = Libbpf.bpf_map_get_next_key(mapFd, key, next);
+        } finally {
+            guard.exit();
+        }
+        return found(rc, "iterate the keys of map");
     }
 
     /** Calls {@code action} with every key; the segment is valid only during the call. */
     public void forEachKey(Consumer<MemorySegment> action) {
-        int mapFd = fd();
+        fd();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment current = arena.allocate(Math.max(1, keySize), 8).asSlice(0, keySize);
             MemorySegment next = arena.allocate(Math.max(1, keySize), 8).asSlice(0, keySize);
             // One read-only view for every call: the loop allocates nothing per key.
             MemorySegment view = current.asReadOnly();
             MemorySegment previous = MemorySegment.NULL;
-            while (nextKeyUnchecked(mapFd, previous, next)) {
+            while (nextKeyUnchecked(previous, next)) {
                 current.copyFrom(next);
                 action.accept(view);
                 previous = current;
@@ -416,13 +499,13 @@ public final class BpfMap implements AutoCloseable {
      * Uses the kernel's batch lookup where the map supports it, one lookup per key otherwise.
      */
     public void forEach(BiConsumer<MemorySegment, MemorySegment> action) {
-        int mapFd = fd();
-        if (forEachBatched(mapFd, action, initialBatchCapacity()) < 0) {
+        fd();
+        if (forEachBatched(action, initialBatchCapacity()) < 0) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment value = arena.allocate(Math.max(1, valueBufferSize()), 8).asSlice(0, valueBufferSize());
                 MemorySegment valueView = value.asReadOnly();
                 forEachKey(key -> {
-                    if (lookupUnchecked(mapFd, key, value)) {
+                    if (lookupUnchecked(key, value)) {
                         action.accept(key, valueView);
                     }
                 });
@@ -453,9 +536,12 @@ public final class BpfMap implements AutoCloseable {
      * @return the capacity the iteration ended with (larger than asked when a hash bucket did not
      *         fit), or -1, having called nothing, when the kernel or the map lacks batch lookups
      */
-    int forEachBatched(int mapFd, BiConsumer<MemorySegment, MemorySegment> action, int capacity) {
+    int forEachBatched(BiConsumer<MemorySegment, MemorySegment> action, int capacity) {
         if (!batchable()) {
             return -1;
+        }
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("batch capacity for map " + name + " must be positive, got " + capacity);
         }
         long keyBytes = keySize;
         long valueBytes = valueBufferSize();
@@ -479,7 +565,13 @@ public final class BpfMap implements AutoCloseable {
             boolean first = true;
             while (true) {
                 count.set(ValueLayout.JAVA_INT, 0, capacity);
-                int rc = Libbpf.bpf_map_lookup_batch(mapFd, first ? MemorySegment.NULL : in, out, keys, values, count, opts);
+                int rc;
+                int mapFd = enterFd();
+                try {
+                    rc = Libbpf.bpf_map_lookup_batch(mapFd, first ? MemorySegment.NULL : in, out, keys, values, count, opts);
+                } finally {
+                    guard.exit();
+                }
                 if (rc == -Errno.ENOSPC) {
                     // A hash map hands out whole buckets only; ENOSPC means the next bucket holds
                     // more elements than the buffers, and nothing was copied. Grow and ask again
@@ -527,7 +619,8 @@ public final class BpfMap implements AutoCloseable {
     /** The number of elements, counted with batch lookups where the map supports them, else by iterating the keys. */
     public int count() {
         int[] count = {0};
-        if (forEachBatched(fd(), (key, value) -> count[0]++, initialBatchCapacity()) < 0) {
+        fd();
+        if (forEachBatched((key, value) -> count[0]++, initialBatchCapacity()) < 0) {
             forEachKey(key -> count[0]++);
         }
         return count[0];
@@ -540,14 +633,25 @@ public final class BpfMap implements AutoCloseable {
      * @return the number of elements written
      */
     public int updateBatch(MemorySegment keys, MemorySegment values, int count, UpdateFlag flag) {
-        checkBatch(keys, (long) keySize * count, "keys");
-        checkBatch(values, valueBufferSize() * count, "values");
+        checkCount(count);
+        checkBatch(keys, Math.multiplyExact((long) keySize, count), "keys");
+        checkBatch(values, Math.multiplyExact(valueBufferSize(), count), "values");
+        if (count == 0) {
+            fd();
+            return 0;
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment n = arena.allocateFrom(ValueLayout.JAVA_INT, count);
             MemorySegment opts = arena.allocate(24, 8);
             opts.set(ValueLayout.JAVA_LONG, 0, 24);
             opts.set(ValueLayout.JAVA_LONG, 8, flag.value());
-            int rc = Libbpf.bpf_map_update_batch(fd(), keys, values, n, opts);
+            int rc;
+            int mapFd = enterFd();
+            try {
+                rc = Libbpf.bpf_map_update_batch(mapFd, keys, values, n, opts);
+            } finally {
+                guard.exit();
+            }
             if (rc < 0) {
                 throw failure("update a batch of elements of map", -rc);
             }
@@ -561,12 +665,23 @@ public final class BpfMap implements AutoCloseable {
      * @return the number of elements deleted
      */
     public int deleteBatch(MemorySegment keys, int count) {
-        checkBatch(keys, (long) keySize * count, "keys");
+        checkCount(count);
+        checkBatch(keys, Math.multiplyExact((long) keySize, count), "keys");
+        if (count == 0) {
+            fd();
+            return 0;
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment n = arena.allocateFrom(ValueLayout.JAVA_INT, count);
             MemorySegment opts = arena.allocate(24, 8);
             opts.set(ValueLayout.JAVA_LONG, 0, 24);
-            int rc = Libbpf.bpf_map_delete_batch(fd(), keys, n, opts);
+            int rc;
+            int mapFd = enterFd();
+            try {
+                rc = Libbpf.bpf_map_delete_batch(mapFd, keys, n, opts);
+            } finally {
+                guard.exit();
+            }
             if (rc < 0 && rc != -Errno.ENOENT) {
                 throw failure("delete a batch of elements of map", -rc);
             }
@@ -632,12 +747,11 @@ public final class BpfMap implements AutoCloseable {
      * thread's next primitive call), or returns null when the key is absent. No allocation.
      */
     private MemorySegment lookupPrimitive(long key) {
-        int mapFd = fd();
         requirePrimitiveValue();
         Scratch scratch = Scratch.get();
         MemorySegment keyBuffer = scratchKey(scratch, key);
         MemorySegment value = scratch.value(valueBufferSize());
-        return lookupUnchecked(mapFd, keyBuffer, value) ? value : null;
+        return lookupUnchecked(keyBuffer, value) ? value : null;
     }
 
     /** Sets the integer key {@code key} to {@code value} (every CPU's slot for per-CPU maps). */
@@ -647,8 +761,11 @@ public final class BpfMap implements AutoCloseable {
 
     /** Writes the integer key {@code key} as {@code flag} says. */
     public void updateLong(long key, long value, UpdateFlag flag) {
-        int mapFd = fd();
         requirePrimitiveValue();
+        if (!fits(value, valueSize)) {
+            throw new IllegalArgumentException("value " + value + " does not fit the " + valueSize + "-byte values of map "
+                    + name + " (" + range(valueSize) + ")");
+        }
         Scratch scratch = Scratch.get();
         MemorySegment keyBuffer = scratchKey(scratch, key);
         MemorySegment valueBuffer = scratch.value(valueBufferSize());
@@ -660,7 +777,7 @@ public final class BpfMap implements AutoCloseable {
         } else {
             writeUnsigned(valueBuffer, 0, valueSize, value);
         }
-        updateUnchecked(mapFd, keyBuffer, valueBuffer, flag);
+        updateUnchecked(keyBuffer, valueBuffer, flag);
     }
 
     /**
@@ -669,8 +786,7 @@ public final class BpfMap implements AutoCloseable {
      * @return false when it was absent
      */
     public boolean deleteKey(long key) {
-        int mapFd = fd();
-        return deleteUnchecked(mapFd, scratchKey(Scratch.get(), key));
+        return deleteUnchecked(scratchKey(Scratch.get(), key));
     }
 
     /** Encodes the integer {@code key} with the map's key size into the thread's scratch key buffer. */
@@ -679,9 +795,28 @@ public final class BpfMap implements AutoCloseable {
             throw new IllegalArgumentException("map " + name + " has " + keySize
                     + "-byte keys; the long methods need 1, 2, 4 or 8 (use lookup(MemorySegment, …) or typed(…))");
         }
+        if (!fits(key, keySize)) {
+            // Encoding it would keep only its low bytes and address a different key (1L << 40 would be key 0).
+            throw new IllegalArgumentException("key " + key + " does not fit the " + keySize + "-byte keys of map "
+                    + name + " (" + range(keySize) + ")");
+        }
         MemorySegment buffer = scratch.key(8);
         writeUnsigned(buffer, 0, keySize, key);
         return buffer;
+    }
+
+    /** True when {@code value} is an unsigned or a sign-extended integer of {@code size} bytes. */
+    private static boolean fits(long value, int size) {
+        if (size >= 8) {
+            return true;
+        }
+        int bits = 8 * size;
+        return (value >>> bits) == 0 || (value >> (bits - 1)) == -1;
+    }
+
+    private static String range(int size) {
+        int bits = 8 * size;
+        return bits + "-bit integers are " + (-1L << (bits - 1)) + " to " + (-1L >>> (64 - bits));
     }
 
     private void requirePrimitiveValue() {
@@ -729,16 +864,28 @@ public final class BpfMap implements AutoCloseable {
     }
 
     // Internal hooks for TypedMap: sizes already checked.
+    // The buffers are per-thread scratch buffers at least as large as the codecs; the kernel
+    // reads and writes the map's sizes, which must fit them too (sizes can change before load).
     boolean lookupRaw(MemorySegment key, MemorySegment value) {
-        return lookupUnchecked(fd(), key, value);
+        checkRawBuffers(key, value);
+        return lookupUnchecked(key, value);
     }
 
     void updateRaw(MemorySegment key, MemorySegment value, UpdateFlag flag) {
-        updateUnchecked(fd(), key, value, flag);
+        checkRawBuffers(key, value);
+        updateUnchecked(key, value, flag);
     }
 
     boolean deleteRaw(MemorySegment key) {
-        return deleteUnchecked(fd(), key);
+        checkRawBuffers(key, null);
+        return deleteUnchecked(key);
+    }
+
+    private void checkRawBuffers(MemorySegment key, MemorySegment value) {
+        if (key.byteSize() < keySize || (value != null && value.byteSize() < valueBufferSize())) {
+            throw new IllegalArgumentException("the typed view's codecs no longer match map " + name + " (key "
+                    + keySize + " bytes, value buffer " + valueBufferSize() + " bytes); make a new view with typed(…)");
+        }
     }
 
     long stride() {
@@ -751,9 +898,16 @@ public final class BpfMap implements AutoCloseable {
     public void pin(Path path) {
         Objects.requireNonNull(path, "path");
         try (Arena arena = Arena.ofConfined()) {
-            int rc = handle.equals(MemorySegment.NULL)
-                    ? Libbpf.bpf_obj_pin(fd(), arena.allocateFrom(path.toString()))
-                    : Libbpf.bpf_map__pin(handle, arena.allocateFrom(path.toString()));
+            MemorySegment pathString = arena.allocateFrom(path.toString());
+            int rc;
+            int mapFd = enterFd();
+            try {
+                rc = handle.equals(MemorySegment.NULL)
+                        ? Libbpf.bpf_obj_pin(mapFd, pathString)
+                        : Libbpf.bpf_map__pin(handle, pathString);
+            } finally {
+                guard.exit();
+            }
             if (rc < 0) {
                 throw new BpfException("pin map", name + " at " + path, -rc, pinHint(path, -rc));
             }
@@ -772,7 +926,14 @@ public final class BpfMap implements AutoCloseable {
             return;
         }
         try (Arena arena = Arena.ofConfined()) {
-            int rc = Libbpf.bpf_map__unpin(handle, arena.allocateFrom(path.toString()));
+            MemorySegment pathString = arena.allocateFrom(path.toString());
+            int rc;
+            guard.enter();
+            try {
+                rc = Libbpf.bpf_map__unpin(handle, pathString);
+            } finally {
+                guard.exit();
+            }
             if (rc < 0) {
                 throw new BpfException("unpin map", name + " at " + path, -rc, null);
             }
@@ -792,7 +953,8 @@ public final class BpfMap implements AutoCloseable {
     /** Closes a standalone map's fd; for a map of an object this does nothing (the object owns it). */
     @Override
     public void close() {
-        if (cleanable != null) {
+        // Calls in flight finish on this map before its fd number can be handed to another.
+        if (cleanable != null && guard.close()) {
             fd = -1;
             cleanable.clean();
         }
@@ -820,6 +982,20 @@ public final class BpfMap implements AutoCloseable {
             throw new IllegalArgumentException("value for map " + name + " must be " + expected + " bytes ("
                     + (perCpu() ? possibleCpus + " possible CPUs x " + perCpuStride() + " bytes" : "the map's value_size")
                     + "), got " + value.byteSize());
+        }
+    }
+
+    private void checkCount(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count for a batch on map " + name + " must not be negative, got " + count);
+        }
+    }
+
+    /** The kernel writes into {@code segment}: a read-only view must not be written behind Java's back. */
+    private void checkWritable(MemorySegment segment, String what) {
+        if (segment.isReadOnly()) {
+            throw new IllegalArgumentException(what + " segment for map " + name
+                    + " is read-only, but the kernel writes the result into it; pass a writable segment");
         }
     }
 

@@ -50,6 +50,11 @@ public final class BpfObject implements AutoCloseable {
     private static final String LOG_BEGIN = "-- BEGIN PROG LOAD LOG --";
     private static final String LOG_END = "-- END PROG LOAD LOG --";
     // .kconfig holds the __kconfig externs: libbpf makes it an internal, mmapable map like .rodata.
+    /** libbpf's words for an extern it cannot resolve: at open (no BTF for it) or at load (not in the kernel). */
+    private static final Pattern UNRESOLVED_EXTERN = Pattern.compile(
+            "failed to find BTF for extern '([^']+)'|extern \\([^)]*\\) '([^']+)': not found");
+    /** The verifier statistics line of a program it never started on. */
+    private static final String NOTHING_VERIFIED = "processed 0 insns";
     private static final Pattern GLOBAL_SECTION = Pattern.compile("\\.((rodata|data|bss)(\\..*)?|kconfig)");
 
     private final MemorySegment handle;
@@ -68,6 +73,8 @@ public final class BpfObject implements AutoCloseable {
     /** CO-RE relocations that need kernel BTF, counted from the ELF at open. */
     private final int coreRelocations;
     private final Path btfCustomPath;
+    /** Keeps libbpf's object (program handles, BTF) alive across native calls; see {@link UseGuard}. */
+    private final UseGuard guard;
 
     private BpfObject(MemorySegment handle, Arena storage, int coreRelocations, Path btfCustomPath) {
         this.handle = handle;
@@ -77,6 +84,7 @@ public final class BpfObject implements AutoCloseable {
         this.state = new State(handle, arena, storage);
         this.cleanable = CLEANER.register(this, state);
         this.name = Native.string(Libbpf.bpf_object__name(handle));
+        this.guard = new UseGuard(() -> "object " + this.name + " is closed");
         List<BpfProgram> programList = new ArrayList<>();
         for (MemorySegment p = Libbpf.bpf_object__next_program(handle, MemorySegment.NULL);
                 !p.equals(MemorySegment.NULL); p = Libbpf.bpf_object__next_program(handle, p)) {
@@ -91,7 +99,10 @@ public final class BpfObject implements AutoCloseable {
             if (Libbpf.bpf_map__is_internal(m)) {
                 String section = globalSection(map.name());
                 if (section != null) {
-                    globalMap.put(section, new GlobalData(this, map, section, initialImage(m, arena)));
+                    // Each section's pre-load image gets a scope of its own, which load() closes
+                    // when the image cannot become the live map memory (see GlobalData.loaded).
+                    Arena image = state.newImageScope();
+                    globalMap.put(section, new GlobalData(this, map, section, initialImage(m, image), image));
                 }
             }
         }
@@ -127,9 +138,7 @@ public final class BpfObject implements AutoCloseable {
             try (LibbpfLog.Capture log = LibbpfLog.capture()) {
                 handle = Libbpf.bpf_object__open_mem(capture, image, elf.length, opts);
                 if (handle.equals(MemorySegment.NULL)) {
-                    int errno = Native.errno(capture);
-                    throw new BpfException("open object", label, errno,
-                            "is it a BPF ELF object (clang -target bpf)?", log.lastWarnings(5));
+                    throw openFailure(label, Native.errno(capture), log);
                 }
                 log.log();
             }
@@ -166,8 +175,7 @@ public final class BpfObject implements AutoCloseable {
             try (LibbpfLog.Capture log = LibbpfLog.capture()) {
                 handle = Libbpf.bpf_object__open_file(capture, arena.allocateFrom(file.toString()), opts);
                 if (handle.equals(MemorySegment.NULL)) {
-                    throw new BpfException("open object", file.toString(), Native.errno(capture),
-                            "is it a BPF ELF object (clang -target bpf)?", log.lastWarnings(5));
+                    throw openFailure(file.toString(), Native.errno(capture), log);
                 }
                 log.log();
             }
@@ -176,6 +184,31 @@ public final class BpfObject implements AutoCloseable {
             arena.close();
             throw e;
         }
+    }
+
+    /**
+     * Why libbpf could not open an object. An unresolvable extern makes libbpf fail with ENOENT,
+     * which would otherwise read like a missing or foreign file: name the extern instead.
+     */
+    private static BpfException openFailure(String label, int errno, LibbpfLog.Capture log) {
+        String hint = externHint(log.text());
+        return new BpfException("open object", label, errno,
+                hint != null ? hint : "is it a BPF ELF object (clang -target bpf)?", log.lastWarnings(5));
+    }
+
+    /** A hint naming the extern libbpf could not resolve, from its log, or null when the log names none. */
+    static String externHint(String log) {
+        Matcher matcher = UNRESOLVED_EXTERN.matcher(log);
+        if (!matcher.find()) {
+            return null;
+        }
+        String extern = matcher.group(1) != null ? matcher.group(1) : matcher.group(2);
+        boolean ksym = matcher.group(2) != null;
+        return "the C code uses extern '" + extern + "', which libbpf cannot resolve: "
+                + (ksym ? "the running kernel (and its modules) has no such __ksym symbol or kfunc; check the name, or "
+                        + "mark it __weak and test bpf_ksym_exists() in the program"
+                        : "an extern must be a __kconfig variable, a __ksym kernel symbol, or defined in another BPF "
+                        + "object linked in with bpftool gen object; declare it so, or define it in this program");
     }
 
     private static int coreRelocations(Path file) {
@@ -326,19 +359,77 @@ public final class BpfObject implements AutoCloseable {
     }
 
     private BpfException loadFailure(int errno, String log, String lastWarnings) {
+        Matcher matcher = FAILED_PROGRAM.matcher(log);
+        String program = matcher.find() ? matcher.group(1) : null;
         int begin = log.indexOf(LOG_BEGIN);
+        String verifierLog = "";
         if (begin >= 0) {
             int end = log.indexOf(LOG_END, begin);
-            String verifierLog = log.substring(begin + LOG_BEGIN.length(), end < 0 ? log.length() : end).strip();
-            Matcher matcher = FAILED_PROGRAM.matcher(log);
-            String program = matcher.find() ? matcher.group(1) : null;
-            return new VerifierException(name, program, errno, verifierLog);
+            verifierLog = log.substring(begin + LOG_BEGIN.length(), end < 0 ? log.length() : end).strip();
+            if (!refusedBeforeVerifying(verifierLog)) {
+                return new VerifierException(name, program, errno, verifierLog);
+            }
+        }
+        if (program != null) {
+            // The kernel turned the program down before the verifier looked at an instruction:
+            // an unsupported program type or attach target, or a policy; not a verifier verdict.
+            return new BpfException("load program", program + sectionOf(program) + " of object " + name, errno,
+                    refusedHint(program, errno, log), joinLines(verifierLog, lastWarnings));
+        }
+        String externs = externHint(log);
+        if (externs != null) {
+            return new BpfException("load object", name, errno, externs, lastWarnings);
         }
         String hint = Environment.hintFor(errno);
         if (hint == null && !Environment.kernelBtf() && log.contains("BTF")) {
             hint = Environment.BTF_HINT;
         }
         return new BpfException("load object", name, errno, hint, lastWarnings);
+    }
+
+    /** True for a verifier log that shows the verifier never ran: empty, or nothing processed. */
+    static boolean refusedBeforeVerifying(String verifierLog) {
+        return verifierLog.isBlank() || verifierLog.contains(NOTHING_VERIFIED);
+    }
+
+    private String sectionOf(String program) {
+        for (BpfProgram candidate : programs) {
+            if (candidate.name().equals(program)) {
+                return " (" + candidate.sectionName() + ")";
+            }
+        }
+        return "";
+    }
+
+    /** What a refusal before verification means, for the program's kind. */
+    private String refusedHint(String program, int errno, String log) {
+        String section = sectionOf(program);
+        boolean trampoline = section.matches(" \\((fentry|fexit|fmod_ret|freplace|lsm|struct_ops)(\\.s)?[/)].*");
+        StringBuilder hint = new StringBuilder("the kernel refused the program before verifying it (the verifier "
+                + "processed no instruction), so this is not a verifier rejection: ");
+        if (trampoline) {
+            hint.append("fentry, fexit, fmod_ret, freplace, lsm and struct_ops programs need BPF trampolines, which this "
+                    + "kernel does not provide (they need CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS on x86-64 or arm64; lsm also "
+                    + "CONFIG_BPF_LSM with bpf in the lsm= boot list)");
+        } else {
+            hint.append("this kernel does not support the program type or its attach target, or a security policy "
+                    + "(lockdown, an LSM, kernel.unprivileged_bpf_disabled) forbids it");
+        }
+        if (errno == Errno.EPERM && log.contains("ulimit -l") && !Environment.memlockAccounted()) {
+            hint.append("; libbpf's 'ulimit -l' guess does not apply: this kernel does not charge BPF memory to RLIMIT_MEMLOCK");
+        }
+        String environment = Environment.hintFor(errno);
+        if (environment != null) {
+            hint.append("; ").append(environment);
+        }
+        return hint.toString();
+    }
+
+    private static String joinLines(String first, String second) {
+        if (first == null || first.isBlank()) {
+            return second;
+        }
+        return second == null || second.isBlank() ? first : first + "\n" + second;
     }
 
     /**
@@ -398,6 +489,12 @@ public final class BpfObject implements AutoCloseable {
                 failure = failure == null ? new IllegalStateException("closing a reader of object " + name, e) : failure;
             }
         }
+        // Calls in flight on maps and programs finish on this object before any fd or handle is
+        // released (outside the monitor: such a call may need it to register a link).
+        for (BpfMap map : maps) {
+            map.closeGuard();
+        }
+        guard.close();
         synchronized (this) {
             for (BpfLink link : links) {
                 link.close();
@@ -416,6 +513,12 @@ public final class BpfObject implements AutoCloseable {
     // ---- package-private plumbing for programs, maps, readers ----
 
     synchronized void register(BpfLink link) {
+        if (phase == Phase.CLOSED) {
+            // The attach raced close(): the link would outlive the object, attached, with no owner.
+            link.close();
+            throw new IllegalStateException("cannot attach program " + link.program().name() + ": object " + name
+                    + " was closed during the attach; the new link was detached");
+        }
         links.add(link);
     }
 
@@ -444,6 +547,16 @@ public final class BpfObject implements AutoCloseable {
 
     Arena arena() {
         return arena;
+    }
+
+    /** Closes the scope of a global section's pre-load image (see {@link GlobalData}). */
+    void closeImageScope(Arena image) {
+        state.closeImageScope(image);
+    }
+
+    /** The guard every native call on the object's libbpf handles (programs, BTF) holds; see {@link UseGuard}. */
+    UseGuard guard() {
+        return guard;
     }
 
     /** libbpf's {@code struct bpf_object *}; valid until close. */
@@ -483,7 +596,29 @@ public final class BpfObject implements AutoCloseable {
         private final MemorySegment handle;
         private final Arena views;
         private final Arena storage;
+        /** The scopes of the global sections' pre-load images that are still open. */
+        private final List<Arena> images = new ArrayList<>();
         private final AtomicBoolean closed = new AtomicBoolean();
+
+        /** A scope for a global section's pre-load image, closed with the object at the latest. */
+        Arena newImageScope() {
+            Arena image = Arena.ofShared();
+            synchronized (images) {
+                images.add(image);
+            }
+            return image;
+        }
+
+        /** Closes a pre-load image scope early (at load); its segments throw from then on. */
+        void closeImageScope(Arena image) {
+            boolean open;
+            synchronized (images) {
+                open = images.remove(image);
+            }
+            if (open) {
+                image.close();
+            }
+        }
 
         State(MemorySegment handle, Arena views, Arena storage) {
             this.handle = handle;
@@ -496,6 +631,12 @@ public final class BpfObject implements AutoCloseable {
             if (closed.compareAndSet(false, true)) {
                 // Views into libbpf's memory become invalid before libbpf unmaps it.
                 views.close();
+                List<Arena> open;
+                synchronized (images) {
+                    open = List.copyOf(images);
+                    images.clear();
+                }
+                open.forEach(Arena::close);
                 Libbpf.bpf_object__close(handle);
                 // The ELF image and option strings libbpf may read until the very end.
                 storage.close();

@@ -46,7 +46,7 @@ public final class BpfProgram {
     /** The program type libbpf derived from the section. */
     public ProgramType type() {
         requireNotClosed("get the type of");
-        return ProgramType.of(Libbpf.bpf_program__type(handle));
+        return ProgramType.of(object.guard().call(() -> Libbpf.bpf_program__type(handle)));
     }
 
     /** The object this program belongs to. */
@@ -57,7 +57,7 @@ public final class BpfProgram {
     /** Whether load() loads this program (true unless switched off). */
     public boolean autoload() {
         requireNotClosed("get autoload of");
-        return Libbpf.bpf_program__autoload(handle);
+        return object.guard().call(() -> Libbpf.bpf_program__autoload(handle));
     }
 
     /** Switches loading this program on or off; only between open and load. */
@@ -73,18 +73,46 @@ public final class BpfProgram {
 
     /** The program's file descriptor; needs the object loaded and this program's autoload on. */
     public int fd() {
-        object.requirePhase(BpfObject.Phase.LOADED, "get the fd of program " + name);
-        int fd = Libbpf.bpf_program__fd(handle);
-        if (fd < 0) {
-            throw new IllegalStateException("program " + name + " of object " + object.name()
-                    + " was not loaded (its autoload was off)");
-        }
+        int fd = enterFd();
+        exitFd();
         return fd;
+    }
+
+    /**
+     * Enters the object's {@link UseGuard} and returns the program's fd, which stays this
+     * program's until {@link #exitFd()}: native calls that take the fd go between the two.
+     *
+     * @throws IllegalStateException when the object is closed, not loaded, or the program was not loaded
+     */
+    int enterFd() {
+        object.guard().enter();
+        try {
+            object.requirePhase(BpfObject.Phase.LOADED, "get the fd of program " + name);
+            int fd = Libbpf.bpf_program__fd(handle);
+            if (fd < 0) {
+                throw new IllegalStateException("program " + name + " of object " + object.name()
+                        + " was not loaded (its autoload was off)");
+            }
+            return fd;
+        } catch (RuntimeException e) {
+            object.guard().exit();
+            throw e;
+        }
+    }
+
+    /** Leaves the guard entered by {@link #enterFd()}. */
+    void exitFd() {
+        object.guard().exit();
     }
 
     /** The kernel's information about the loaded program: id, tag, sizes, map ids and more. */
     public ProgramInfo info() {
-        return BpfSystem.programInfo(fd(), name);
+        int fd = enterFd();
+        try {
+            return BpfSystem.programInfo(fd, name);
+        } finally {
+            exitFd();
+        }
     }
 
     /**
@@ -210,19 +238,33 @@ public final class BpfProgram {
     }
 
     private MemorySegment attachWith(MemorySegment capture, String operation, Supplier<MemorySegment> call) {
-        object.requirePhase(BpfObject.Phase.LOADED, operation + " " + name);
-        if (Libbpf.bpf_program__fd(handle) < 0) {
-            throw new IllegalStateException("cannot attach program " + name + " of object " + object.name()
-                    + ": it was not loaded (its autoload was off)");
+        // The guard keeps libbpf's program (and its fd) alive until the attach returns.
+        UseGuard guard = object.guard();
+        guard.enter();
+        try {
+            object.requirePhase(BpfObject.Phase.LOADED, operation + " " + name);
+            if (Libbpf.bpf_program__fd(handle) < 0) {
+                throw new IllegalStateException("cannot attach program " + name + " of object " + object.name()
+                        + ": it was not loaded (its autoload was off)");
+            }
+            MemorySegment link = call.get();
+            return link.equals(MemorySegment.NULL) ? null : link;
+        } finally {
+            guard.exit();
         }
-        MemorySegment link = call.get();
-        return link.equals(MemorySegment.NULL) ? null : link;
     }
 
     private BpfException attachFailure(String operation, int errno, LibbpfLog.Capture log, String hint) {
         String environmentHint = Environment.hintFor(errno);
+        String reason = log.lastWarnings(4);
+        if (environmentHint == null && hint == null && errno == Errno.EINVAL) {
+            // A bare EINVAL says nothing by itself; the program's type and libbpf's words say what did not fit.
+            hint = "the kernel refused to attach this " + type() + " program here (a program's type, set by its section, "
+                    + "must match the kind of hook it is attached to)"
+                    + (reason.isBlank() ? "; libbpf logged no reason" : "; libbpf's reason follows");
+        }
         return new BpfException(operation, name + " (" + sectionName + ")", errno,
-                environmentHint != null ? environmentHint : hint, log.lastWarnings(4));
+                environmentHint != null ? environmentHint : hint, reason);
     }
 
     private BpfLink register(MemorySegment handleOfLink) {
@@ -233,7 +275,7 @@ public final class BpfProgram {
 
     private void requireTracefs() {
         if (Environment.tracefs() == null) {
-            throw new BpfException("attach program", name + " (" + sectionName + ")", 0, Environment.TRACEFS_HINT);
+            throw Environment.tracefsFailure("attach program", name + " (" + sectionName + ")");
         }
     }
 

@@ -23,6 +23,14 @@ import java.util.Map;
  * take a byte offset (the generated skeletons know each variable's, {@link #offsetOf(String)}
  * asks libbpf) and allocate nothing.
  *
+ * <p>A {@link #segment()} (and a skeleton's struct view over it) taken before load stays valid
+ * across load for {@code .data}, {@code .bss} and their custom variants: libbpf's pre-load image
+ * is replaced, at the same address, by the mapping of the loaded map, so reads see the program's
+ * data and writes reach the program. For {@code .rodata} and {@code .kconfig}, which the kernel
+ * freezes, a segment taken before load is invalidated by load: any access through it throws
+ * {@link IllegalStateException} ("Already closed") instead of writing into memory that no longer
+ * reaches the program; take {@link #segment()} again after load for a read-only view.
+ *
  * <p>{@code .kconfig} holds the C code's {@code extern ... __kconfig} variables. libbpf lays them
  * out itself at open and fills them in at load from the running kernel, so that section is never
  * writable: before load it reads as zeros, after load it is the frozen, read-only map memory.
@@ -30,6 +38,8 @@ import java.util.Map;
 public final class GlobalData {
 
     private static final long BPF_F_MMAPABLE = 1 << 10;
+    /** {@code MAP_FIXED}: map exactly at the given address, replacing what was there. */
+    private static final int MAP_FIXED = 0x10;
     private static final int BTF_KIND_VAR = 14;
     private static final int BTF_KIND_DATASEC = 15;
     /** {@code struct btf_type}: name_off, info, size/type — three u32. */
@@ -44,11 +54,14 @@ public final class GlobalData {
     /** libbpf owns the contents ({@code .kconfig}): no phase allows writes. */
     private final boolean libbpfOwned;
     private volatile MemorySegment segment;
+    /** Scope of the pre-load image; stays open across load only when the image became the live map. */
+    private final Arena image;
     /** Variable name -> offset, read from libbpf's BTF on first {@link #offsetOf(String)}. */
     private volatile Map<String, Long> offsets;
 
-    GlobalData(BpfObject object, BpfMap map, String section, MemorySegment initialImage) {
+    GlobalData(BpfObject object, BpfMap map, String section, MemorySegment initialImage, Arena image) {
         this.object = object;
+        this.image = image;
         this.map = map;
         this.section = section;
         this.libbpfOwned = section.equals(".kconfig");
@@ -92,26 +105,52 @@ public final class GlobalData {
         return writable() ? current : current.asReadOnly();
     }
 
-    /** Maps the kernel map after load so that reads and writes reach the BPF program. */
+    /**
+     * Maps the kernel map after load so that reads and writes reach the BPF program. Where libbpf's
+     * pre-load image is page-aligned (libbpf mmaps it), the map is mapped over it at the same
+     * address, as libbpf's own skeletons do: segments taken before load then see the live map. A
+     * frozen section's pre-load segments, which are writable, are invalidated instead, as are all
+     * pre-load segments when the image cannot be replaced in place.
+     */
     @SuppressWarnings("restricted")
     void loaded(Arena arena) {
+        MemorySegment before = segment;
         if ((map.flags() & BPF_F_MMAPABLE) == 0) {
             // Kernels before 5.5 cannot mmap array maps; libbpf copied the image into the map.
             segment = null;
+            object.closeImageScope(image);
             return;
         }
         long pageSize = Libc.getpagesize();
         long size = map.valueSize();
         long mapped = (size + pageSize - 1) / pageSize * pageSize;
         int prot = readOnlyAfterLoad ? Libc.PROT_READ : Libc.PROT_READ | Libc.PROT_WRITE;
+        boolean inPlace = before != null && before.address() % pageSize == 0 && before.byteSize() == size;
         try (Arena local = Arena.ofConfined()) {
             MemorySegment capture = Native.captureSegment(local);
-            MemorySegment address = Libc.mmap(capture, MemorySegment.NULL, mapped, prot, Libc.MAP_SHARED, map.fd(), 0);
+            MemorySegment at = inPlace ? MemorySegment.ofAddress(before.address()) : MemorySegment.NULL;
+            int flags = inPlace ? Libc.MAP_SHARED | MAP_FIXED : Libc.MAP_SHARED;
+            MemorySegment address;
+            int mapFd = map.enterFd();
+            try {
+                address = Libc.mmap(capture, at, mapped, prot, flags, mapFd, 0);
+            } finally {
+                map.exitFd();
+            }
             if (address.address() == -1L) {
+                object.closeImageScope(image);
                 throw new BpfException("map global section", section + " of object " + object.name(),
                         Native.errno(capture), null);
             }
-            segment = address.reinterpret(size, arena, unmapped -> unmap(unmapped, mapped));
+            if (inPlace && !readOnlyAfterLoad) {
+                // Same address, same size: the pre-load segment is the live map now. libbpf unmaps
+                // its image address when the object closes, which now unmaps the map.
+                return;
+            }
+            object.closeImageScope(image);
+            // In place, libbpf's close unmaps the mapping; elsewhere it is ours to unmap.
+            segment = inPlace ? address.reinterpret(size, arena, null)
+                    : address.reinterpret(size, arena, unmapped -> unmap(unmapped, mapped));
         }
     }
 
@@ -319,7 +358,17 @@ public final class GlobalData {
             throw new IllegalStateException("cannot look up variables of " + section + " of " + object.name()
                     + ": the object is closed");
         }
-        MemorySegment btf = Libbpf.bpf_object__btf(object.handle());
+        // libbpf's BTF lives as long as the object: hold it open while reading.
+        object.guard().enter();
+        try {
+            return readOffsets(Libbpf.bpf_object__btf(object.handle()));
+        } finally {
+            object.guard().exit();
+        }
+    }
+
+    @SuppressWarnings("restricted")
+    private Map<String, Long> readOffsets(MemorySegment btf) {
         if (btf.equals(MemorySegment.NULL)) {
             throw new IllegalArgumentException("cannot look up variables of " + section + " of object " + object.name()
                     + ": the object has no BTF (compile it with clang -g)");

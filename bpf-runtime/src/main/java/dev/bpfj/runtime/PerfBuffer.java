@@ -2,6 +2,7 @@ package dev.bpfj.runtime;
 
 import dev.bpfj.runtime.internal.libbpf.EpollWaiter;
 import dev.bpfj.runtime.internal.libbpf.Environment;
+import dev.bpfj.runtime.internal.libbpf.FdLifetime;
 import dev.bpfj.runtime.internal.libbpf.LibbpfLog;
 import dev.bpfj.runtime.internal.libbpf.Libbpf;
 import dev.bpfj.runtime.internal.libbpf.Libc;
@@ -94,11 +95,24 @@ public final class PerfBuffer implements AutoCloseable {
         this.lostPerCpu = new AtomicLongArray(BpfSystem.possibleCpus());
         MemorySegment created = MemorySegment.NULL;
         EpollWaiter createdWaiter = null;
+        int ownFd = -1;
         try (Arena local = Arena.ofConfined()) {
             MemorySegment capture = Native.captureSegment(local);
+            // libbpf keeps the fd it is given and clears the map's slots through it when the buffer
+            // is freed: a duplicate of our own means that is always this map, even after the map's
+            // own fd was closed and its number reused.
+            int mapFd = map.enterFd();
+            try {
+                ownFd = FdLifetime.dupCloexec(capture, mapFd);
+            } finally {
+                map.exitFd();
+            }
+            if (ownFd < 0) {
+                throw new BpfException("duplicate the fd of map", map.name(), Native.errno(capture), null);
+            }
             try (LibbpfLog.Capture log = LibbpfLog.capture()) {
                 // No callbacks: libbpf only sets the rings up; this class reads them.
-                created = Libbpf.perf_buffer__new(capture, map.fd(), pageCount, MemorySegment.NULL,
+                created = Libbpf.perf_buffer__new(capture, ownFd, pageCount, MemorySegment.NULL,
                         MemorySegment.NULL, MemorySegment.NULL, MemorySegment.NULL);
                 if (created.equals(MemorySegment.NULL)) {
                     int errno = Native.errno(capture);
@@ -125,10 +139,23 @@ public final class PerfBuffer implements AutoCloseable {
             if (!created.equals(MemorySegment.NULL)) {
                 Libbpf.perf_buffer__free(created);
             }
+            closeFd(ownFd);
             throw e;
         }
         MemorySegment buffers = created;
-        this.guard = new ReaderGuard(createdWaiter, () -> Libbpf.perf_buffer__free(buffers));
+        int buffersFd = ownFd;
+        this.guard = new ReaderGuard(createdWaiter, () -> {
+            Libbpf.perf_buffer__free(buffers);
+            closeFd(buffersFd);
+        });
+    }
+
+    private static void closeFd(int fd) {
+        if (fd >= 0) {
+            try (Arena local = Arena.ofConfined()) {
+                Libc.close(Native.captureSegment(local), fd);
+            }
+        }
     }
 
     /**

@@ -66,8 +66,14 @@ public final class RingBuffer implements AutoCloseable {
             rings = new Ring[maps.size()];
             for (int i = 0; i < rings.length; i++) {
                 BpfMap map = maps.get(i);
-                rings[i] = new Ring(map, handlers.get(i), arena, pageSize);
-                createdWaiter.add(map.fd(), i);
+                // Held open while its fd is used: a racing close cannot hand us another map's pages.
+                int mapFd = map.enterFd();
+                try {
+                    rings[i] = new Ring(map, mapFd, handlers.get(i), arena, pageSize);
+                    createdWaiter.add(mapFd, i);
+                } finally {
+                    map.exitFd();
+                }
             }
         } catch (RuntimeException | Error e) {
             if (createdWaiter != null) {
@@ -146,21 +152,21 @@ public final class RingBuffer implements AutoCloseable {
         private final long mask;
 
         @SuppressWarnings("restricted")
-        Ring(BpfMap map, RecordHandler handler, Arena arena, long pageSize) {
+        Ring(BpfMap map, int mapFd, RecordHandler handler, Arena arena, long pageSize) {
             this.handler = handler;
             long size = Integer.toUnsignedLong(map.maxEntries());
             this.mask = size - 1;
             try (Arena local = Arena.ofConfined()) {
                 MemorySegment capture = Native.captureSegment(local);
                 MemorySegment consumer = Libc.mmap(capture, MemorySegment.NULL, pageSize,
-                        Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, map.fd(), 0);
+                        Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, mapFd, 0);
                 if (consumer.address() == -1L) {
                     throw new BpfException("map the consumer page of ring buffer", map.name(), Native.errno(capture), null);
                 }
                 this.consumerPosition = consumer.reinterpret(pageSize, arena, s -> unmap(s, pageSize));
                 long producerLength = pageSize + 2 * size;
                 MemorySegment producer = Libc.mmap(capture, MemorySegment.NULL, producerLength,
-                        Libc.PROT_READ, Libc.MAP_SHARED, map.fd(), pageSize);
+                        Libc.PROT_READ, Libc.MAP_SHARED, mapFd, pageSize);
                 if (producer.address() == -1L) {
                     throw new BpfException("map the data pages of ring buffer", map.name(), Native.errno(capture), null);
                 }

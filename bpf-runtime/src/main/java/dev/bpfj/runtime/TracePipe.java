@@ -10,7 +10,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,8 +39,16 @@ public final class TracePipe implements AutoCloseable {
     private TracePipe(Path path, int fd) {
         this.path = path;
         this.fd = fd;
-        this.waiter = new EpollWaiter();
-        waiter.add(fd, 0);
+        EpollWaiter created = new EpollWaiter();
+        try {
+            created.add(fd, 0);
+        } catch (RuntimeException e) {
+            // A file epoll cannot wait on (a regular file, not a pipe): release what was made.
+            created.close();
+            arena.close();
+            throw e;
+        }
+        this.waiter = created;
     }
 
     /**
@@ -52,23 +59,27 @@ public final class TracePipe implements AutoCloseable {
     public static TracePipe open() {
         Path root = Environment.tracefs();
         if (root == null) {
-            throw new BpfException("open trace_pipe", "/sys/kernel/tracing/trace_pipe", Errno.ENOENT,
-                    Environment.TRACEFS_HINT);
+            // Not mounted, or mounted but closed to this process: the two need different fixes.
+            throw Environment.tracefsFailure("open trace_pipe", "/sys/kernel/tracing/trace_pipe");
         }
         return open(root.resolve("trace_pipe"));
     }
 
     /** Opens a specific trace pipe file (for instance of a tracefs instance). */
     public static TracePipe open(Path tracePipe) {
-        if (!Files.exists(tracePipe)) {
-            throw new BpfException("open trace_pipe", tracePipe.toString(), Errno.ENOENT, Environment.TRACEFS_HINT);
-        }
         try (Arena local = Arena.ofConfined()) {
             MemorySegment localCapture = Native.captureSegment(local);
+            // Opened without checking first: a file this process may not see looks just like a
+            // missing one to Files.exists, and only open's errno tells the two apart.
             int fd = Libc.open(localCapture, local.allocateFrom(tracePipe.toString()), Libc.O_RDONLY_NONBLOCK_CLOEXEC);
             if (fd < 0) {
                 int errno = Native.errno(localCapture);
-                throw new BpfException("open trace_pipe", tracePipe.toString(), errno, Environment.hintFor(errno));
+                String hint = errno == Errno.ENOENT ? "no such file; " + Environment.TRACEFS_HINT
+                        : errno == Errno.EACCES || errno == Errno.EPERM
+                        ? "permission denied: reading trace_pipe needs root or CAP_SYS_ADMIN (CAP_DAC_OVERRIDE), or a tracefs "
+                        + "mounted with a mode and group that grant access (mount -o remount,mode=0750,gid=<group>)"
+                        : Environment.hintFor(errno);
+                throw new BpfException("open trace_pipe", tracePipe.toString(), errno, hint);
             }
             try {
                 return new TracePipe(tracePipe, fd);

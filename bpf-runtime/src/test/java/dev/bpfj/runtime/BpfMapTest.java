@@ -108,7 +108,7 @@ class BpfMapTest {
                 map.update(key, value);
             }
             int[] seen = new int[entries];
-            int capacity = map.forEachBatched(map.fd(), (k, v) -> {
+            int capacity = map.forEachBatched((k, v) -> {
                 int i = k.get(ValueLayout.JAVA_INT, 0);
                 assertEquals(i * 7L, v.get(ValueLayout.JAVA_LONG, 0), "first half of the value of key " + i);
                 assertEquals(-i, v.get(ValueLayout.JAVA_LONG, 8), "second half of the value of key " + i);

@@ -1,5 +1,6 @@
 package dev.bpfj.runtime.internal.libbpf;
 
+import dev.bpfj.runtime.BpfException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -58,6 +59,68 @@ public final class Environment {
             }
         }
         return null;
+    }
+
+    /**
+     * Why tracefs cannot be used by this process, for {@code operation} on {@code target}: it is
+     * not mounted (ENOENT, with the mount command), or it is mounted but this process may not
+     * enter it (EACCES: tracefs is usually mode 0700, root's; the message names what grants access).
+     */
+    public static BpfException tracefsFailure(String operation, String target) {
+        List<String> mountinfo;
+        try {
+            mountinfo = Files.readAllLines(Path.of("/proc/self/mountinfo"));
+        } catch (IOException | RuntimeException unreadable) {
+            mountinfo = List.of();
+        }
+        Path mounted = tracefsMount(mountinfo);
+        if (mounted == null) {
+            return new BpfException(operation, target, Errno.ENOENT, TRACEFS_HINT);
+        }
+        return new BpfException(operation, target, Errno.EACCES, tracefsPermissionHint(mounted));
+    }
+
+    /**
+     * Where tracefs is mounted according to {@code /proc/self/mountinfo} lines, preferring
+     * {@code /sys/kernel/tracing}; a debugfs at {@code /sys/kernel/debug} counts too (its
+     * {@code tracing} folder is tracefs on older kernels). Null when neither is mounted.
+     */
+    public static Path tracefsMount(List<String> mountinfo) {
+        Path found = null;
+        for (String line : mountinfo) {
+            // "36 25 0:12 / /sys/kernel/tracing rw,nosuid - tracefs tracefs rw,mode=700"
+            String[] fields = line.split(" ");
+            int separator = List.of(fields).indexOf("-");
+            if (fields.length < 5 || separator < 0 || separator + 1 >= fields.length) {
+                continue;
+            }
+            String type = fields[separator + 1];
+            String mountPoint = fields[4].replace("\\040", " ");
+            if (type.equals("tracefs")) {
+                if (found == null || mountPoint.equals("/sys/kernel/tracing")) {
+                    found = Path.of(mountPoint);
+                }
+            } else if (type.equals("debugfs") && mountPoint.equals("/sys/kernel/debug") && found == null) {
+                found = Path.of(mountPoint, "tracing");
+            }
+        }
+        return found;
+    }
+
+    /** The hint for a tracefs at {@code mounted} that this process cannot enter. */
+    static String tracefsPermissionHint(Path mounted) {
+        String mode = "";
+        try {
+            int bits = (Integer) Files.getAttribute(mounted, "unix:mode") & 07777;
+            int uid = (Integer) Files.getAttribute(mounted, "unix:uid");
+            int gid = (Integer) Files.getAttribute(mounted, "unix:gid");
+            mode = " (mode " + String.format("%04o", bits) + ", owner uid " + uid + ", group gid " + gid + ")";
+        } catch (IOException | RuntimeException unknown) {
+            // The mode is a detail; the hint stands without it.
+        }
+        return "permission denied: tracefs is mounted at " + mounted + mode + " but this process may not read it; "
+                + "run as root or with CAP_SYS_ADMIN (CAP_DAC_OVERRIDE), or remount it with a mode and group that grant "
+                + "access, e.g. mount -o remount,mode=0750,gid=<group> " + mounted;
     }
 
     /** True when the kernel exposes its own BTF. */
