@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The jar and the launcher on a machine whose default Java is too old: the jar's entry class says
  * which Java is needed instead of failing with {@code UnsupportedClassVersionError}, and the
  * launcher finds a new enough JDK or says that one is needed. Needs no kernel facility, only a
- * JDK older than 22 ({@code -Dopensnoop.oldJavaHome}, by default Debian's JDK 17): without one
- * the tests are skipped, and fail under {@code CI=true}.
+ * Java older than 22 ({@code -Dopensnoop.oldJavaHome}, by default the oldest under
+ * {@code /usr/lib/jvm}, such as Debian's openjdk-17): without one the tests are skipped, and fail
+ * under {@code CI=true}.
  */
 class OldJavaIT {
 
@@ -37,11 +39,16 @@ class OldJavaIT {
     private Path oldHome;
     private Path newHome;
 
+    private int oldVersion;
+
     @BeforeEach
-    void findTheJdks() {
-        oldHome = Path.of(System.getProperty("opensnoop.oldJavaHome", "/usr/lib/jvm/java-17-openjdk-amd64"));
-        boolean present = Files.isExecutable(oldHome.resolve("bin/java"));
-        String reason = "no JDK older than 22 at " + oldHome + " (set -Dopensnoop.oldJavaHome)";
+    void findTheJdks() throws IOException {
+        String configured = System.getProperty("opensnoop.oldJavaHome");
+        oldHome = configured != null ? Path.of(configured) : oldestJdkUnder(Path.of("/usr/lib/jvm"));
+        oldVersion = oldHome == null ? 0 : featureVersion(oldHome);
+        boolean present = oldHome != null && Files.isExecutable(oldHome.resolve("bin/java")) && oldVersion < 22;
+        String reason = "no Java older than 22 under /usr/lib/jvm or in -Dopensnoop.oldJavaHome"
+                + " (Debian/Ubuntu: apt-get install openjdk-17-jre-headless)";
         if ("true".equals(System.getenv("CI"))) {
             assertTrue(present, reason);
         }
@@ -49,12 +56,46 @@ class OldJavaIT {
         newHome = Path.of(javaCommand()).getParent().getParent();
     }
 
+    /** The JDK or JRE with the lowest feature version under {@code dir} (by its release file), or null. */
+    private static Path oldestJdkUnder(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        Path oldest = null;
+        int oldestVersion = Integer.MAX_VALUE;
+        try (Stream<Path> homes = Files.list(dir)) {
+            for (Path home : homes.sorted().toList()) {
+                int version = featureVersion(home);
+                if (version > 0 && version < oldestVersion && Files.isExecutable(home.resolve("bin/java"))) {
+                    oldest = home;
+                    oldestVersion = version;
+                }
+            }
+        }
+        return oldest;
+    }
+
+    /** JAVA_VERSION="17.0.15" in the release file: 17; 0 when there is none. */
+    private static int featureVersion(Path home) throws IOException {
+        Path release = home.resolve("release");
+        if (!Files.isRegularFile(release)) {
+            return 0;
+        }
+        for (String line : Files.readAllLines(release)) {
+            if (line.startsWith("JAVA_VERSION=\"")) {
+                return Main.feature(line.substring("JAVA_VERSION=\"".length()).replace("\"", ""));
+            }
+        }
+        return 0;
+    }
+
     @Test
     void theJarOnAnOldJavaSaysWhichJavaIsNeeded() throws Exception {
         Result result = run(List.of(oldHome.resolve("bin/java").toString(), "-jar", jarPath(), "-d", "1"), Map.of());
         assertEquals(1, result.status, result.err);
         assertEquals("", result.out);
-        assertTrue(result.err.startsWith("opensnoop: needs Java 22 or newer; this is Java 17 ("), result.err);
+        assertTrue(result.err.startsWith("opensnoop: needs Java 22 or newer; this is Java " + oldVersion + " ("),
+                result.err);
         assertTrue(result.err.contains("/bin/java -jar opensnoop.jar"), result.err);
         assertFalse(result.err.contains("UnsupportedClassVersionError"), result.err);
     }
@@ -79,13 +120,14 @@ class OldJavaIT {
     @Test
     void theLauncherWithOnlyOldJavasSaysWhatToInstall() throws Exception {
         Path jvms = Files.createDirectory(dir.resolve("jvm"));
-        Files.createSymbolicLink(jvms.resolve("java-17"), oldHome);
+        Files.createSymbolicLink(jvms.resolve("java-old"), oldHome);
         Result result = launcher(jvms);
         assertEquals(1, result.status, result.err);
         assertEquals("", result.out);
         assertTrue(result.err.startsWith("opensnoop: needs Java 22 or newer (a JDK or JRE), and found none in"
                 + " JAVA_HOME, on PATH or under " + jvms + "."), result.err);
-        assertTrue(result.err.contains("JAVA_HOME: " + oldHome.resolve("bin/java") + " (Java 17)"), result.err);
+        assertTrue(result.err.contains("JAVA_HOME: " + oldHome.resolve("bin/java") + " (Java " + oldVersion + ")"),
+                result.err);
         assertTrue(result.err.contains("https://adoptium.net/"), result.err);
         assertFalse(result.err.contains("Unrecognized VM option"), result.err);
     }
@@ -93,7 +135,7 @@ class OldJavaIT {
     @Test
     void theLauncherPassesOverAnOldJavaHomeToANewJdk() throws Exception {
         Path jvms = Files.createDirectory(dir.resolve("jvm"));
-        Files.createSymbolicLink(jvms.resolve("java-17"), oldHome);
+        Files.createSymbolicLink(jvms.resolve("java-old"), oldHome);
         Files.createSymbolicLink(jvms.resolve("jdk-new"), newHome);
         Result result = launcher(jvms);
         assertEquals(0, result.status, result.err);
