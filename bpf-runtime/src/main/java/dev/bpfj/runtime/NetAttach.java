@@ -83,9 +83,14 @@ final class NetAttach {
 
     /** A failure from the kernel, with the environment's hint (privileges) before the kind's own. */
     static BpfException failure(BpfProgram program, String target, int errno, String hint) {
+        return failure(program, target, errno, hint, null);
+    }
+
+    /** {@link #failure(BpfProgram, String, int, String)} with libbpf's last warnings (netlink's error text) appended. */
+    static BpfException failure(BpfProgram program, String target, int errno, String hint, String detail) {
         String environment = Environment.hintFor(errno);
         return new BpfException(OPERATION, label(program) + " to " + target, errno,
-                environment != null ? environment : hint);
+                environment != null ? environment : hint, detail);
     }
 
     /** Registers a link with the program's object, which closes it at the latest when it closes. */
@@ -167,9 +172,15 @@ final class NetAttach {
 
     /** Logs a detach that failed for another reason than its target being gone already. */
     static void detachFailed(String what, int errno) {
+        detachFailed(what, errno, null);
+    }
+
+    /** {@link #detachFailed(String, int)} with libbpf's last warnings (netlink's error text), when there are any. */
+    static void detachFailed(String what, int errno, String detail) {
         if (errno != 0 && !targetGone(errno)) {
             System.getLogger("dev.bpfj.runtime").log(System.Logger.Level.WARNING,
-                    "detach " + what + ": " + Errno.message(errno) + " (" + Errno.name(errno) + ")");
+                    "detach " + what + ": " + Errno.message(errno) + " (" + Errno.name(errno) + ")"
+                    + (detail == null || detail.isBlank() ? "" : "\n" + detail));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.bpfj.runtime;
 
 import dev.bpfj.runtime.internal.libbpf.Errno;
+import dev.bpfj.runtime.internal.libbpf.LibbpfLog;
 import dev.bpfj.runtime.internal.libbpf.LibbpfNet;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -38,13 +39,13 @@ final class TcAttachment {
         int handle;
         int priority;
         synchronized (CREATED_QDISCS) {
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofConfined(); LibbpfLog.Capture log = LibbpfLog.capture()) {
                 MemorySegment hook = hook(arena, ifindex, direction.tcAttachPoint());
                 int rc = LibbpfNet.bpf_tc_hook_create(hook);
                 boolean created = rc == 0;
                 if (rc < 0 && -rc != Errno.EEXIST) {
                     throw NetAttach.failure(program, target, -rc, "could not create the clsact qdisc (is the kernel "
-                            + "built with CONFIG_NET_SCH_INGRESS?)");
+                            + "built with CONFIG_NET_SCH_INGRESS?)", log.lastWarnings(2));
                 }
                 MemorySegment opts = arena.allocate(OPTS_SIZE, 8);
                 opts.set(ValueLayout.JAVA_LONG, 0, OPTS_SIZE);
@@ -55,7 +56,7 @@ final class TcAttachment {
                         LibbpfNet.bpf_tc_hook_destroy(hook(arena, ifindex, BOTH_POINTS));
                     }
                     throw NetAttach.failure(program, target, -rc, -rc == Errno.EINVAL
-                            ? "the kernel refused the cls_bpf filter (needs CONFIG_NET_CLS_BPF)" : null);
+                            ? "the kernel refused the cls_bpf filter (needs CONFIG_NET_CLS_BPF)" : null, log.lastWarnings(2));
                 }
                 handle = opts.get(ValueLayout.JAVA_INT, 20);
                 priority = opts.get(ValueLayout.JAVA_INT, 24);
@@ -73,14 +74,14 @@ final class TcAttachment {
 
     private static void detach(int ifindex, TcDirection direction, int handle, int priority, String what) {
         synchronized (CREATED_QDISCS) {
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofConfined(); LibbpfLog.Capture log = LibbpfLog.capture()) {
                 MemorySegment opts = arena.allocate(OPTS_SIZE, 8);
                 opts.set(ValueLayout.JAVA_LONG, 0, OPTS_SIZE);
                 opts.set(ValueLayout.JAVA_INT, 20, handle);
                 opts.set(ValueLayout.JAVA_INT, 24, priority);
                 int rc = LibbpfNet.bpf_tc_detach(hook(arena, ifindex, direction.tcAttachPoint()), opts);
                 if (rc < 0) {
-                    NetAttach.detachFailed(what, -rc);
+                    NetAttach.detachFailed(what, -rc, log.lastWarnings(2));
                 }
                 Integer count = CREATED_QDISCS.get(ifindex);
                 if (count != null) {
@@ -90,7 +91,8 @@ final class TcAttachment {
                         CREATED_QDISCS.remove(ifindex);
                         rc = LibbpfNet.bpf_tc_hook_destroy(hook(arena, ifindex, BOTH_POINTS));
                         if (rc < 0) {
-                            NetAttach.detachFailed("the clsact qdisc of " + NetAttach.interfaceLabel(ifindex), -rc);
+                            NetAttach.detachFailed("the clsact qdisc of " + NetAttach.interfaceLabel(ifindex), -rc,
+                                    log.lastWarnings(2));
                         }
                     }
                 }

@@ -1,6 +1,7 @@
 package dev.bpfj.runtime;
 
 import dev.bpfj.runtime.internal.libbpf.Errno;
+import dev.bpfj.runtime.internal.libbpf.LibbpfLog;
 import dev.bpfj.runtime.internal.libbpf.LibbpfNet;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -54,23 +55,26 @@ final class XdpAttachment {
             }
         }
         int flags = mode.flags() | (replace ? 0 : XDP_FLAGS_UPDATE_IF_NOEXIST);
-        int rc = LibbpfNet.bpf_xdp_attach(ifindex, progFd, flags, MemorySegment.NULL);
-        if (rc < 0) {
-            throw NetAttach.failure(program, target, -rc, hint(-rc, mode, ifindex));
+        try (LibbpfLog.Capture log = LibbpfLog.capture()) {
+            int rc = LibbpfNet.bpf_xdp_attach(ifindex, progFd, flags, MemorySegment.NULL);
+            if (rc < 0) {
+                throw NetAttach.failure(program, target, -rc, hint(-rc, mode, ifindex), log.lastWarnings(2));
+            }
         }
         String what = "XDP program " + program.name() + " from " + NetAttach.interfaceLabel(ifindex);
         return NetAttach.register(program, new BpfLink(program, -1, () -> detach(ifindex, mode, progFd, what)));
     }
 
     private static void detach(int ifindex, XdpMode mode, int progFd, String what) {
-        try (Arena arena = Arena.ofConfined()) {
+        // The capture keeps libbpf's "Active program does not match expected" (ours was replaced) out of the log.
+        try (Arena arena = Arena.ofConfined(); LibbpfLog.Capture log = LibbpfLog.capture()) {
             MemorySegment opts = arena.allocate(XDP_OPTS_SIZE, 8);
             opts.set(ValueLayout.JAVA_LONG, 0, XDP_OPTS_SIZE);
             opts.set(ValueLayout.JAVA_INT, 8, progFd);
             int rc = LibbpfNet.bpf_xdp_detach(ifindex, mode.flags() | XDP_FLAGS_REPLACE, opts);
             // EEXIST: another program replaced ours since, which is not ours to remove.
             if (rc < 0 && -rc != Errno.EEXIST) {
-                NetAttach.detachFailed(what, -rc);
+                NetAttach.detachFailed(what, -rc, log.lastWarnings(2));
             }
         }
     }
