@@ -31,6 +31,7 @@ public final class BpfProgram {
         this.handle = handle;
         this.name = Native.string(Libbpf.bpf_program__name(handle));
         this.sectionName = Native.string(Libbpf.bpf_program__section_name(handle));
+        NetfilterAttachment.prepare(handle, sectionName); // SEC("netfilter") on libbpf < 1.3
     }
 
     /** The C function name. */

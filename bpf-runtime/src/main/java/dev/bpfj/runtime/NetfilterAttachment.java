@@ -1,6 +1,7 @@
 package dev.bpfj.runtime;
 
 import dev.bpfj.runtime.internal.libbpf.Errno;
+import dev.bpfj.runtime.internal.libbpf.Libbpf;
 import dev.bpfj.runtime.internal.libbpf.LibbpfNet;
 import dev.bpfj.runtime.internal.libbpf.Native;
 import java.lang.foreign.Arena;
@@ -17,9 +18,9 @@ import java.net.StandardProtocolFamily;
  * {@code bpf_link_create} cannot pass the netfilter fields. The link is therefore made with the
  * {@code bpf(BPF_LINK_CREATE)} system call itself, through libc's {@code syscall}: the attribute
  * layout is kernel ABI, the same bytes libbpf 1.3 sends, so this works with every libbpf bpfj
- * accepts instead of needing libbpf 1.3. Loading needs a libbpf that knows the
- * {@code SEC("netfilter")} program type: 1.3+, or on older ones a program whose type is set
- * before load.
+ * accepts instead of needing libbpf 1.3. libbpf before 1.3 does not know the section either and
+ * would refuse to load the program ("missing BPF prog type"); {@link #prepare} gives such a
+ * program its type and expected attach type at open, so {@code SEC("netfilter")} loads everywhere.
  */
 final class NetfilterAttachment {
 
@@ -31,6 +32,18 @@ final class NetfilterAttachment {
     private static final int ATTR_SIZE = 64;
 
     private NetfilterAttachment() {
+    }
+
+    /**
+     * Called for every program at open: a {@code SEC("netfilter")} program that this libbpf left
+     * without a type (libbpf before 1.3) becomes {@code BPF_PROG_TYPE_NETFILTER} with the
+     * {@code BPF_NETFILTER} expected attach type, which is what libbpf 1.3 derives from the section.
+     */
+    static void prepare(MemorySegment program, String sectionName) {
+        if ("netfilter".equals(sectionName) && Libbpf.bpf_program__type(program) == ProgramType.UNSPEC.value()) {
+            LibbpfNet.bpf_program__set_type(program, ProgramType.NETFILTER.value());
+            LibbpfNet.bpf_program__set_expected_attach_type(program, BPF_NETFILTER);
+        }
     }
 
     static BpfLink attach(BpfProgram program, StandardProtocolFamily family, NetfilterHook hook, int priority) {

@@ -199,6 +199,32 @@ public final class LibbpfNet {
         }
     }
 
+    private static final class bpf_program__set_type {
+        static final MethodHandle HANDLE = Native.libbpf("bpf_program__set_type", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), NONE);
+    }
+
+    /** Calls libbpf's {@code bpf_program__set_type}; only before load. */
+    public static int bpf_program__set_type(MemorySegment prog, int type) {
+        try {
+            return (int) bpf_program__set_type.HANDLE.invokeExact(prog, type);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private static final class bpf_program__set_expected_attach_type {
+        static final MethodHandle HANDLE = Native.libbpf("bpf_program__set_expected_attach_type", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), NONE);
+    }
+
+    /** Calls libbpf's {@code bpf_program__set_expected_attach_type}; only before load. */
+    public static int bpf_program__set_expected_attach_type(MemorySegment prog, int type) {
+        try {
+            return (int) bpf_program__set_expected_attach_type.HANDLE.invokeExact(prog, type);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
     // ---- libc ----
 
     private static final class if_nametoindex {
