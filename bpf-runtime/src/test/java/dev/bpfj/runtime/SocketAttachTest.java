@@ -17,7 +17,7 @@ class SocketAttachTest {
 
     @Test
     void socketFilterDropsAndTruncatesUntilDetached() throws Throwable {
-        try (BpfObject object = Fixtures.open("net_socket"); UdpSocket socket = UdpSocket.bindLoopback();
+        try (BpfObject object = Fixtures.open("net_socket"); NativeSocket socket = NativeSocket.udp();
                 DatagramSocket sender = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             object.load();
             GlobalData bss = object.globalData(".bss");
