@@ -34,7 +34,9 @@ class CgroupAttachTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        Path root = Path.of(CgroupAttachment.cgroup2Mount());
+        String mount = CgroupAttachment.cgroup2Mount();
+        assertTrue(mount.startsWith("/"), "no cgroup v2 hierarchy is mounted: " + mount);
+        Path root = Path.of(mount);
         cgroup = Files.createDirectory(root.resolve("bpfj-net-" + ProcessHandle.current().pid() + "-"
                 + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36)));
         object = Fixtures.open("net_cgroup");

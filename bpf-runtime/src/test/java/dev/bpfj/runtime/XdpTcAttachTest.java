@@ -187,6 +187,44 @@ class XdpTcAttachTest {
     }
 
     @Test
+    void closingTheObjectDetachesWhatItsProgramsAttached() throws Exception {
+        object.program("xdp_count").attachXdp(java.net.NetworkInterface.getByName(veth.host).getIndex(), XdpMode.GENERIC, true);
+        object.program("tc_egress").attachTc(veth.host, TcDirection.EGRESS);
+        object.program("tc_ingress").attachTcx(veth.host, TcDirection.INGRESS);
+        assertTrue(VethPair.run("ip", "link", "show", veth.host).contains("xdpgeneric"));
+        object.close();
+        assertFalse(VethPair.run("ip", "link", "show", veth.host).contains("xdp"), "XDP outlived its object");
+        assertFalse(VethPair.run("tc", "qdisc", "show", "dev", veth.host).contains("clsact"), "clsact outlived its object");
+    }
+
+    @Test
+    void linksOfADeletedInterfaceCloseQuietly() throws Exception {
+        BpfLink tc = object.program("tc_ingress").attachTc(veth.host, TcDirection.INGRESS);
+        BpfLink xdp = object.program("xdp_count").attachXdp(java.net.NetworkInterface.getByName(veth.host).getIndex(),
+                XdpMode.GENERIC, true);
+        BpfLink tcx = object.program("tc_egress").attachTcx(veth.host, TcDirection.EGRESS);
+        VethPair.run("ip", "link", "del", veth.host);
+        tc.close();
+        xdp.close();
+        tcx.close();
+        assertTrue(tc.isClosed() && xdp.isClosed() && tcx.isClosed());
+    }
+
+    @Test
+    void attachingNeedsALoadedObject() {
+        try (BpfObject opened = Fixtures.open("net_packets")) {
+            IllegalStateException notLoaded = assertThrows(IllegalStateException.class,
+                    () -> opened.program("xdp_count").attachXdp(veth.host));
+            assertEquals("cannot attach program xdp_count to XDP (default mode) of interface " + veth.host
+                    + ": the object is not loaded yet (call load() first)", notLoaded.getMessage());
+            IllegalArgumentException badName = assertThrows(IllegalArgumentException.class,
+                    () -> opened.program("tc_ingress").attachTc("a/b", TcDirection.INGRESS));
+            assertTrue(badName.getMessage().startsWith("invalid interface name 'a/b' for tc ingress of program tc_ingress"),
+                    badName.getMessage());
+        }
+    }
+
+    @Test
     void badTargetsFailWithTheProgramTheTargetAndAHint() {
         BpfException missing = assertThrows(BpfException.class, () -> object.program("xdp_count").attachXdp("bpfjnosuch0"));
         assertEquals("attach program xdp_count (xdp) to XDP of interface bpfjnosuch0: No such device (ENODEV); "
