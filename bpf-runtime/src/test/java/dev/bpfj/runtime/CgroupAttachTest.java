@@ -14,6 +14,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -107,6 +109,51 @@ class CgroupAttachTest {
             assertEquals(0, after.exitValue(), new String(after.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
             assertEquals(1, bss.getLong(bss.offsetOf("denied")));
         }
+    }
+
+    @Test
+    void sockCreateSysctlDeviceAndSockopsProgramsActOnTheCgroupsProcesses() throws Exception {
+        try (BpfObject more = Fixtures.open("net_cgroup_more");
+                ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            more.load();
+            GlobalData bss = more.globalData(".bss");
+            List<BpfLink> links = new ArrayList<>();
+            for (String program : List.of("deny_udp", "deny_sysctl_reads", "deny_dev_zero", "count_established")) {
+                links.add(more.program(program).attachCgroup(cgroup));
+            }
+            CompletableFuture.runAsync(() -> {
+                try (Socket peer = listener.accept()) {
+                    peer.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    // the test fails on the counts instead
+                }
+            });
+            String script = "echo $$ > " + cgroup.resolve("cgroup.procs") + " || exit 90\n"
+                    + "exec 3<>/dev/tcp/127.0.0.1/" + listener.getLocalPort() + " || echo TCP-FAILED\n"
+                    + "exec 3>&-\n"
+                    + "(printf x > /dev/udp/127.0.0.1/9) 2>/dev/null || echo UDP-DENIED\n"
+                    + "cat /proc/sys/kernel/ostype > /dev/null 2>&1 || echo SYSCTL-DENIED\n"
+                    + "head -c 1 /dev/zero > /dev/null 2>&1 || echo DEV-DENIED\n";
+            assertEquals(List.of("UDP-DENIED", "SYSCTL-DENIED", "DEV-DENIED"), runInCgroup(script));
+            assertTrue(bss.getLong(bss.offsetOf("sockets_created")) >= 2);
+            assertEquals(1, bss.getLong(bss.offsetOf("udp_denied")));
+            assertTrue(bss.getLong(bss.offsetOf("sysctl_denied")) >= 1);
+            assertTrue(bss.getLong(bss.offsetOf("dev_denied")) >= 1);
+            assertEquals(1, bss.getLong(bss.offsetOf("tcp_established")));
+
+            links.forEach(BpfLink::close);
+            assertEquals(List.of(), runInCgroup(script.replace("/dev/tcp/127.0.0.1/" + listener.getLocalPort(), "/dev/null")));
+            assertEquals(1, bss.getLong(bss.offsetOf("udp_denied")));
+        }
+    }
+
+    private static List<String> runInCgroup(String script) throws Exception {
+        Process child = new ProcessBuilder("bash", "-c", script).start();
+        child.getOutputStream().close();
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child did not finish");
+        String stdout = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, child.exitValue(), stdout + new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        return stdout.lines().toList();
     }
 
     @Test
