@@ -65,6 +65,9 @@ class CgroupAttachTest {
                 ServerSocket denied = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             bss.setInt(bss.offsetOf("watch_port"), watched.getLocalPort());
             bss.setInt(bss.offsetOf("deny_port"), denied.getLocalPort());
+            long fdsBefore = Fixtures.openFds();
+            object.program("count_egress").attachCgroup(cgroup).close();
+            assertEquals(fdsBefore, Fixtures.openFds(), "the cgroup directory's fd leaked");
             BpfLink egress = object.program("count_egress").attachCgroup(cgroup);
             BpfLink connect = object.program("count_connect4").attachCgroup(cgroup);
             assertTrue(egress.fd() >= 0 && connect.fd() >= 0);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * sk_lookup on this network namespace steers connections for one of the test's ports to another
  * listener; an sk_msg program on a sockmap counts and refuses messages of a TCP connection.
  */
-@KernelTest(needs = KernelTest.Facility.CLANG)
+@KernelTest(needs = {KernelTest.Facility.CLANG, KernelTest.Facility.BPFTOOL})
 class SockMapNetnsAttachTest {
 
     private static final int EACCES = 13;
@@ -78,6 +78,25 @@ class SockMapNetnsAttachTest {
             assertEquals(0, client.send("Delivered"));
             assertEquals("Delivered", server.receive(10_000));
             assertEquals(11, bss.getLong(bss.offsetOf("msg_bytes")));
+        }
+    }
+
+    @Test
+    void aFlowDissectorAttachesToAnotherNamespaceByItsFile() {
+        try (BpfObject object = Fixtures.open("net_flow"); VethPair veth = VethPair.create()) {
+            object.load();
+            Path netns = Path.of("/var/run/netns/" + veth.namespace);
+            long fdsBefore = Fixtures.openFds();
+            object.program("dissect").attachNetns(netns).close();
+            assertEquals(fdsBefore, Fixtures.openFds(), "the namespace file's fd leaked");
+
+            BpfLink link = object.program("dissect").attachNetns(netns);
+            String shown = VethPair.run("ip", "netns", "exec", veth.namespace, "bpftool", "net", "show");
+            String id = "id " + object.program("dissect").info().id();
+            assertTrue(shown.substring(shown.indexOf("flow_dissector:")).contains(id), shown);
+            assertTrue(!VethPair.run("bpftool", "net", "show").contains(id), "attached to this namespace instead");
+            link.close();
+            assertTrue(!VethPair.run("ip", "netns", "exec", veth.namespace, "bpftool", "net", "show").contains(id));
         }
     }
 

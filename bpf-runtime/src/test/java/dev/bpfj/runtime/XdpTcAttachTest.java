@@ -187,6 +187,46 @@ class XdpTcAttachTest {
     }
 
     @Test
+    void xdpModesReachTheKernelAndOffloadIsRefusedWithAHint() throws Exception {
+        BpfProgram program = object.program("xdp_count");
+        try (BpfLink driver = program.attachXdp(veth.host, XdpMode.DRIVER)) {
+            String link = VethPair.run("ip", "-d", "link", "show", veth.host);
+            assertTrue(link.contains("xdp") && !link.contains("xdpgeneric"), link);
+            veth.sendFromPeer(dropped.getLocalPort(), PAYLOAD, 2);
+            veth.sendFromPeer(counted.getLocalPort(), PAYLOAD, 1);
+            assertEquals(PAYLOAD, receive(counted, WAIT_MS));
+            assertEquals(null, receive(dropped, 1));
+            assertEquals(2, bss.getLong(bss.offsetOf("xdp_dropped")));
+        }
+        try (BpfLink generic = program.attachXdp(veth.host, XdpMode.GENERIC)) {
+            assertTrue(VethPair.run("ip", "link", "show", veth.host).contains("xdpgeneric"));
+        }
+        BpfException offload = assertThrows(BpfException.class, () -> program.attachXdp(veth.host, XdpMode.OFFLOAD));
+        assertTrue(offload.getMessage().startsWith("attach program xdp_count (xdp) to XDP (offload mode) of interface "
+                + veth.host + ": "), offload.getMessage());
+        assertTrue(offload.hint() != null, offload.getMessage());
+    }
+
+    @Test
+    void aTcxLinkCanBePinnedButANetlinkAttachmentCannot() throws Exception {
+        assertTrue(java.nio.file.Files.isDirectory(java.nio.file.Path.of("/sys/fs/bpf")), "bpffs is not mounted");
+        java.nio.file.Path pin = java.nio.file.Path.of("/sys/fs/bpf/" + veth.namespace + "-tcx");
+        BpfLink tcx = object.program("tc_ingress").attachTcx(veth.host, TcDirection.INGRESS);
+        try {
+            tcx.pin(pin);
+            assertTrue(java.nio.file.Files.exists(pin));
+            tcx.unpin();
+            assertFalse(java.nio.file.Files.exists(pin));
+        } finally {
+            java.nio.file.Files.deleteIfExists(pin);
+        }
+        BpfLink netlink = object.program("xdp_count").attachXdp(java.net.NetworkInterface.getByName(veth.host).getIndex(),
+                XdpMode.GENERIC, true);
+        IllegalStateException notALink = assertThrows(IllegalStateException.class, () -> netlink.pin(pin));
+        assertTrue(notALink.getMessage().contains("is not a kernel link"), notALink.getMessage());
+    }
+
+    @Test
     void closingTheObjectDetachesWhatItsProgramsAttached() throws Exception {
         object.program("xdp_count").attachXdp(java.net.NetworkInterface.getByName(veth.host).getIndex(), XdpMode.GENERIC, true);
         object.program("tc_egress").attachTc(veth.host, TcDirection.EGRESS);
