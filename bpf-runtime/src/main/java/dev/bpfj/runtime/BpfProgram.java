@@ -317,6 +317,11 @@ public final class BpfProgram {
         return CgroupAttachment.attach(this, Objects.requireNonNull(cgroupDirectory, "cgroupDirectory"));
     }
 
+    /** Attaches a cgroup program to the cgroup v2 directory open as {@code cgroupFd}; the fd stays the caller's. */
+    public BpfLink attachCgroup(int cgroupFd) {
+        return CgroupAttachment.attach(this, cgroupFd);
+    }
+
     /**
      * Attaches an {@code SEC("socket")} filter to the socket {@code socketFd}
      * ({@code SO_ATTACH_BPF}); closing the link detaches it. See {@link SocketFilterAttachment}.

@@ -45,6 +45,24 @@ final class CgroupAttachment {
         if (fd < 0) {
             throw NetAttach.failure(program, target, -fd, "cannot open the cgroup directory");
         }
+        try {
+            return attach(program, fd, target);
+        } finally {
+            NetAttach.closeFd(fd);
+        }
+    }
+
+    /** Attaches to the cgroup open as {@code cgroupFd}, which stays the caller's (the link holds the cgroup). */
+    static BpfLink attach(BpfProgram program, int cgroupFd) {
+        String target = "cgroup fd " + cgroupFd;
+        NetAttach.programFd(program, target);
+        NetAttach.requireType(program, target, SECTIONS, ProgramType.CGROUP_SKB, ProgramType.CGROUP_SOCK,
+                ProgramType.CGROUP_SOCK_ADDR, ProgramType.SOCK_OPS, ProgramType.CGROUP_DEVICE,
+                ProgramType.CGROUP_SYSCTL, ProgramType.CGROUP_SOCKOPT, ProgramType.LSM);
+        return attach(program, cgroupFd, target);
+    }
+
+    private static BpfLink attach(BpfProgram program, int fd, String target) {
         try (Arena arena = Arena.ofConfined(); LibbpfLog.Capture log = LibbpfLog.capture()) {
             MemorySegment capture = Native.captureSegment(arena);
             MemorySegment link = LibbpfNet.bpf_program__attach_cgroup(capture, program.handle(), fd);
@@ -55,8 +73,6 @@ final class CgroupAttachment {
             }
             log.log();
             return NetAttach.register(program, new BpfLink(program, link));
-        } finally {
-            NetAttach.closeFd(fd);
         }
     }
 
@@ -65,8 +81,13 @@ final class CgroupAttachment {
         if (environment != null) {
             return environment;
         }
-        return errno == Errno.EINVAL ? "the kernel refused the cgroup link (cgroup links need kernel >= 5.7; is the "
-                + "section's attach type one this kernel knows?)" : null;
+        return switch (errno) {
+            case Errno.EINVAL -> "the kernel refused the cgroup link (cgroup links need kernel >= 5.7; is the "
+                    + "section's attach type one this kernel knows?)";
+            case 9 /* EBADF */ -> "the fd is not open";
+            case 20 /* ENOTDIR */ -> "the fd is not a cgroup v2 directory";
+            default -> null;
+        };
     }
 
     /** Refuses paths that are not directories of a cgroup v2 hierarchy, saying where v2 is mounted. */

@@ -160,6 +160,32 @@ class CgroupAttachTest {
     }
 
     @Test
+    void attachesByAnOpenCgroupFdToo() throws Exception {
+        int fd;
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            fd = dev.bpfj.runtime.internal.libbpf.Libc.open(dev.bpfj.runtime.internal.libbpf.Native.captureSegment(arena),
+                    arena.allocateFrom(cgroup.toString()), 0x10000 /* O_DIRECTORY */);
+        }
+        assertTrue(fd >= 0);
+        try (ServerSocket denied = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            GlobalData bss = object.globalData(".bss");
+            bss.setInt(bss.offsetOf("deny_port"), denied.getLocalPort());
+            BpfLink link = object.program("count_connect4").attachCgroup(fd);
+            List<String> out = runInCgroup("echo $$ > " + cgroup.resolve("cgroup.procs") + "\n"
+                    + "(exec 4<>/dev/tcp/127.0.0.1/" + denied.getLocalPort() + ") 2>/dev/null || echo DENIED\n");
+            assertEquals(List.of("DENIED"), out);
+            link.close();
+        } finally {
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                dev.bpfj.runtime.internal.libbpf.Libc.close(dev.bpfj.runtime.internal.libbpf.Native.captureSegment(arena), fd);
+            }
+        }
+        BpfException closed = assertThrows(BpfException.class, () -> object.program("count_connect4").attachCgroup(999_999));
+        assertTrue(closed.getMessage().startsWith("attach program count_connect4 (cgroup/connect4) to cgroup fd 999999: "
+                + "Bad file descriptor (EBADF)"), closed.getMessage());
+    }
+
+    @Test
     void refusesWhatIsNotACgroupV2Directory() throws IOException {
         BpfProgram program = object.program("count_connect4");
         BpfException missing = assertThrows(BpfException.class, () -> program.attachCgroup(cgroup.resolve("no-such")));
