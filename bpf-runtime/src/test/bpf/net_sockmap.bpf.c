@@ -5,6 +5,8 @@
  * instead of the one bound to that port.
  * verdict_msg: on the sockets in senders, counts the bytes of every sendmsg and refuses the
  * messages that start with 'D' (SK_DROP: the sender gets EACCES).
+ * verdict_skb: on the sockets in receivers, counts the received segments and drops those that
+ * start with 'D' before the socket sees them.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -25,7 +27,16 @@ struct {
 	__type(value, __u64);
 } senders SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_SOCKMAP);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} receivers SEC(".maps");
+
 __u32 redirect_port = 0;
+__u64 skb_seen = 0;
+__u64 skb_dropped = 0;
 __u64 redirected = 0;
 __u64 msg_bytes = 0;
 __u64 msg_dropped = 0;
@@ -56,6 +67,19 @@ int verdict_msg(struct sk_msg_md *msg)
 	__sync_fetch_and_add(&msg_bytes, msg->size);
 	if (data + 1 <= end && data[0] == 'D') {
 		__sync_fetch_and_add(&msg_dropped, 1);
+		return SK_DROP;
+	}
+	return SK_PASS;
+}
+
+SEC("sk_skb/stream_verdict")
+int verdict_skb(struct __sk_buff *skb)
+{
+	char first;
+
+	__sync_fetch_and_add(&skb_seen, 1);
+	if (bpf_skb_load_bytes(skb, 0, &first, 1) == 0 && first == 'D') {
+		__sync_fetch_and_add(&skb_dropped, 1);
 		return SK_DROP;
 	}
 	return SK_PASS;

@@ -82,6 +82,34 @@ class SockMapNetnsAttachTest {
     }
 
     @Test
+    void skSkbStreamVerdictDropsSegmentsBeforeTheReceiverSeesThem() throws Throwable {
+        try (BpfObject object = Fixtures.open("net_sockmap"); NativeSocket listener = NativeSocket.tcpListener();
+                NativeSocket client = NativeSocket.tcpConnect(listener.port());
+                NativeSocket server = listener.accept(10_000)) {
+            object.load();
+            GlobalData bss = object.globalData(".bss");
+            BpfMap receivers = object.map("receivers");
+            BpfLink link = object.program("verdict_skb").attachSockMap(receivers);
+            receivers.updateLong(0, server.fd());
+
+            assertEquals(0, client.send("first"));
+            assertEquals("first", server.receive(10_000));
+            assertEquals(0, client.send("Dropped"));
+            // One segment at a time, so that the next one is not merged with the dropped one.
+            XdpTcAttachTest.awaitValue(1, () -> bss.getLong(bss.offsetOf("skb_dropped")));
+            assertEquals(0, client.send("third"));
+            assertEquals("third", server.receive(10_000));
+            assertEquals(3, bss.getLong(bss.offsetOf("skb_seen")));
+
+            link.close();
+            receivers.deleteKey(0);
+            assertEquals(0, client.send("Delivered"));
+            assertEquals("Delivered", server.receive(10_000));
+            assertEquals(3, bss.getLong(bss.offsetOf("skb_seen")));
+        }
+    }
+
+    @Test
     void aFlowDissectorAttachesToAnotherNamespaceByItsFile() {
         try (BpfObject object = Fixtures.open("net_flow"); VethPair veth = VethPair.create()) {
             object.load();
