@@ -52,7 +52,10 @@ public final class BpfLink implements AutoCloseable {
         return program;
     }
 
-    /** The link's file descriptor (-1 for attachments that have none, such as old-style perf events). */
+    /**
+     * The link's file descriptor (-1 for attachments that have none: old-style perf events, XDP
+     * attached through netlink, clsact tc filters, socket filters and sockmap programs).
+     */
     public int fd() {
         requireOpen("get the fd of");
         return handle.equals(MemorySegment.NULL) ? rawFd : Libbpf.bpf_link__fd(handle);

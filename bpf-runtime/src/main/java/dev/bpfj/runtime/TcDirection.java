@@ -28,6 +28,7 @@ public enum TcDirection {
         return tcAttachPoint;
     }
 
+    /** The direction in lower case, for messages. */
     String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
