@@ -254,7 +254,7 @@ public final class BpfProgram {
 
     /**
      * Attaches an {@code SEC("xdp")} program to the interface {@code interfaceName}, in the mode the
-     * kernel picks, as a BPF link (kernel 5.9+; netlink on older kernels). See {@link XdpAttachment}.
+     * kernel picks, as a BPF link (kernel 5.9+; netlink on older kernels). The table in docs/networking.md lists the sections and minimum versions.
      *
      * @throws BpfException when there is no such interface, it already has an XDP program, or the kernel refuses
      */
@@ -295,14 +295,14 @@ public final class BpfProgram {
     /**
      * Attaches a classifier program ({@code SEC("tc")}) as a direct-action filter on the clsact
      * qdisc of {@code interfaceName} in {@code direction}, creating the qdisc when there is none
-     * (classic tc, for kernels without tcx). See {@link TcAttachment}.
+     * (classic tc, for kernels without tcx). The table in docs/networking.md lists the sections and minimum versions.
      */
     public BpfLink attachTc(String interfaceName, TcDirection direction) {
         Objects.requireNonNull(direction, "direction");
         return TcAttachment.attach(this, NetAttach.ifindex(this, "tc " + direction.label(), interfaceName), direction);
     }
 
-    /** Attaches a classifier program to one side of the netkit device {@code interfaceName} (kernel 6.7+). See {@link NetkitAttachment}. */
+    /** Attaches a classifier program to one side of the netkit device {@code interfaceName} (kernel 6.7+). The table in docs/networking.md lists the sections and minimum versions. */
     public BpfLink attachNetkit(String interfaceName, NetkitSide side) {
         Objects.requireNonNull(side, "side");
         return NetkitAttachment.attach(this, NetAttach.ifindex(this, "netkit", interfaceName), side);
@@ -311,7 +311,7 @@ public final class BpfProgram {
     /**
      * Attaches a cgroup program (cgroup_skb, cgroup/sock_create, cgroup/connect4 and the other
      * sock_addr hooks, sockopt, sysctl, device, sockops) to the cgroup v2 directory
-     * {@code cgroupDirectory}, as a BPF link (kernel 5.7+). See {@link CgroupAttachment}.
+     * {@code cgroupDirectory}, as a BPF link (kernel 5.7+). The table in docs/networking.md lists the sections and minimum versions.
      */
     public BpfLink attachCgroup(Path cgroupDirectory) {
         return CgroupAttachment.attach(this, Objects.requireNonNull(cgroupDirectory, "cgroupDirectory"));
@@ -324,7 +324,7 @@ public final class BpfProgram {
 
     /**
      * Attaches an {@code SEC("socket")} filter to the socket {@code socketFd}
-     * ({@code SO_ATTACH_BPF}); closing the link detaches it. See {@link SocketFilterAttachment}.
+     * ({@code SO_ATTACH_BPF}); closing the link detaches it. The table in docs/networking.md lists the sections and minimum versions.
      */
     public BpfLink attachSocket(int socketFd) {
         return SocketFilterAttachment.attach(this, socketFd);
@@ -332,7 +332,7 @@ public final class BpfProgram {
 
     /**
      * Attaches an {@code SEC("sk_lookup")} or {@code SEC("flow_dissector")} program to the network
-     * namespace whose file is {@code netnsFile} (like {@code /proc/self/ns/net}). See {@link NetnsAttachment}.
+     * namespace whose file is {@code netnsFile} (like {@code /proc/self/ns/net}). The table in docs/networking.md lists the sections and minimum versions.
      */
     public BpfLink attachNetns(Path netnsFile) {
         return NetnsAttachment.attach(this, Objects.requireNonNull(netnsFile, "netnsFile"));
@@ -340,7 +340,7 @@ public final class BpfProgram {
 
     /**
      * Attaches an {@code SEC("sk_msg")} or {@code SEC("sk_skb/...")} program to a sockmap or
-     * sockhash; closing the link detaches it. See {@link SockMapAttachment}.
+     * sockhash; closing the link detaches it. The table in docs/networking.md lists the sections and minimum versions.
      */
     public BpfLink attachSockMap(BpfMap sockmap) {
         return SockMapAttachment.attach(this, Objects.requireNonNull(sockmap, "sockmap"));
@@ -349,7 +349,7 @@ public final class BpfProgram {
     /**
      * Attaches an {@code SEC("netfilter")} program at {@code hook} for IPv4 ({@code INET}) or IPv6
      * ({@code INET6}) packets with {@code priority} (lower runs first; iptables' filter table is at
-     * 0), as a BPF link (kernel 6.4+). See {@link NetfilterAttachment}.
+     * 0), as a BPF link (kernel 6.4+). The table in docs/networking.md lists the sections and minimum versions.
      */
     public BpfLink attachNetfilter(java.net.StandardProtocolFamily family, NetfilterHook hook, int priority) {
         return NetfilterAttachment.attach(this, Objects.requireNonNull(family, "family"),
