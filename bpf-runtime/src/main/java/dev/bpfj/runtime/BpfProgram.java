@@ -284,8 +284,8 @@ public final class BpfProgram {
 
     /**
      * Attaches a classifier program ({@code SEC("tc")}) to the tcx hook of {@code interfaceName}
-     * in {@code direction}, as a BPF link without a qdisc (kernel 6.6+; any libbpf 1.x). See
-     * {@link TcxAttachment}.
+     * in {@code direction}, as a BPF link without a qdisc (kernel 6.6+; any libbpf 1.x). The
+     * table in docs/networking.md lists the sections and minimum versions.
      */
     public BpfLink attachTcx(String interfaceName, TcDirection direction) {
         Objects.requireNonNull(direction, "direction");
