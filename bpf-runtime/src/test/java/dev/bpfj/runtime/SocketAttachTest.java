@@ -39,6 +39,27 @@ class SocketAttachTest {
     }
 
     @Test
+    void closingALinkAfterItsSocketLeavesTheSocketThatGotItsFdAlone() throws Throwable {
+        try (BpfObject object = Fixtures.open("net_socket");
+                DatagramSocket sender = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            object.load();
+            BpfProgram filter = object.program("udp_filter");
+            NativeSocket first = NativeSocket.udp();
+            int fd = first.fd();
+            BpfLink stale = filter.attachSocket(fd);
+            first.close();
+            try (NativeSocket second = NativeSocket.udp()) {
+                assertEquals(fd, second.fd(), "the kernel hands out the lowest free fd");
+                filter.attachSocket(second.fd());
+                stale.close(); // must not detach the filter of the socket that now has the fd
+                send(sender, second.port(), "Drop me");
+                send(sender, second.port(), "Kept");
+                assertEquals("Kept", second.receive(10_000));
+            }
+        }
+    }
+
+    @Test
     void aFdThatIsNoSocketIsNamed() {
         try (BpfObject object = Fixtures.open("net_socket")) {
             object.load();
