@@ -31,6 +31,7 @@ public final class BpfProgram {
         this.handle = handle;
         this.name = Native.string(Libbpf.bpf_program__name(handle));
         this.sectionName = Native.string(Libbpf.bpf_program__section_name(handle));
+        NetfilterAttachment.prepare(handle, sectionName); // SEC("netfilter") on libbpf < 1.3
     }
 
     /** The C function name. */
@@ -284,6 +285,117 @@ public final class BpfProgram {
             throw new IllegalStateException("cannot " + action + " program " + name + ": object "
                     + object.name() + " is closed");
         }
+    }
+
+    // ---- networking and cgroup attach kinds (issue 15); each delegates to its kind's own class ----
+
+    /** libbpf's {@code struct bpf_program *}, for the attach kinds in this package; valid until the object closes. */
+    MemorySegment handle() {
+        return handle;
+    }
+
+    /**
+     * Attaches an {@code SEC("xdp")} program to the interface {@code interfaceName}, in the mode the
+     * kernel picks, as a BPF link (kernel 5.9+; netlink on older kernels). The table in docs/networking.md lists the sections and minimum versions.
+     *
+     * @throws BpfException when there is no such interface, it already has an XDP program, or the kernel refuses
+     */
+    public BpfLink attachXdp(String interfaceName) {
+        return attachXdp(interfaceName, XdpMode.DEFAULT);
+    }
+
+    /** Attaches an {@code SEC("xdp")} program to the interface {@code interfaceName} in {@code mode}. */
+    public BpfLink attachXdp(String interfaceName, XdpMode mode) {
+        return attachXdp(NetAttach.ifindex(this, "XDP", interfaceName), mode, false);
+    }
+
+    /** Attaches an {@code SEC("xdp")} program to the interface with index {@code ifindex} in {@code mode}, as a BPF link. */
+    public BpfLink attachXdp(int ifindex, XdpMode mode) {
+        return attachXdp(ifindex, mode, false);
+    }
+
+    /**
+     * Attaches an {@code SEC("xdp")} program to the interface with index {@code ifindex} in
+     * {@code mode}. With {@code replace} the program goes on through netlink and replaces one
+     * attached that way (closing the link then detaches ours only if it is still there); without,
+     * it becomes a BPF link, which the kernel refuses on an interface that has an XDP program.
+     */
+    public BpfLink attachXdp(int ifindex, XdpMode mode, boolean replace) {
+        return XdpAttachment.attach(this, ifindex, Objects.requireNonNull(mode, "mode"), replace);
+    }
+
+    /**
+     * Attaches a classifier program ({@code SEC("tc")}) to the tcx hook of {@code interfaceName}
+     * in {@code direction}, as a BPF link without a qdisc (kernel 6.6+; any libbpf 1.x). The
+     * table in docs/networking.md lists the sections and minimum versions.
+     */
+    public BpfLink attachTcx(String interfaceName, TcDirection direction) {
+        Objects.requireNonNull(direction, "direction");
+        return TcxAttachment.attach(this, NetAttach.ifindex(this, "tcx " + direction.label(), interfaceName), direction);
+    }
+
+    /**
+     * Attaches a classifier program ({@code SEC("tc")}) as a direct-action filter on the clsact
+     * qdisc of {@code interfaceName} in {@code direction}, creating the qdisc when there is none
+     * (classic tc, for kernels without tcx). The table in docs/networking.md lists the sections and minimum versions.
+     */
+    public BpfLink attachTc(String interfaceName, TcDirection direction) {
+        Objects.requireNonNull(direction, "direction");
+        return TcAttachment.attach(this, NetAttach.ifindex(this, "tc " + direction.label(), interfaceName), direction);
+    }
+
+    /** Attaches a classifier program to one side of the netkit device {@code interfaceName} (kernel 6.7+). The table in docs/networking.md lists the sections and minimum versions. */
+    public BpfLink attachNetkit(String interfaceName, NetkitSide side) {
+        Objects.requireNonNull(side, "side");
+        return NetkitAttachment.attach(this, NetAttach.ifindex(this, "netkit", interfaceName), side);
+    }
+
+    /**
+     * Attaches a cgroup program (cgroup_skb, cgroup/sock_create, cgroup/connect4 and the other
+     * sock_addr hooks, sockopt, sysctl, device, sockops) to the cgroup v2 directory
+     * {@code cgroupDirectory}, as a BPF link (kernel 5.7+). The table in docs/networking.md lists the sections and minimum versions.
+     */
+    public BpfLink attachCgroup(Path cgroupDirectory) {
+        return CgroupAttachment.attach(this, Objects.requireNonNull(cgroupDirectory, "cgroupDirectory"));
+    }
+
+    /** Attaches a cgroup program to the cgroup v2 directory open as {@code cgroupFd}; the fd stays the caller's. */
+    public BpfLink attachCgroup(int cgroupFd) {
+        return CgroupAttachment.attach(this, cgroupFd);
+    }
+
+    /**
+     * Attaches an {@code SEC("socket")} filter to the socket {@code socketFd}
+     * ({@code SO_ATTACH_BPF}); closing the link detaches it. The table in docs/networking.md lists the sections and minimum versions.
+     */
+    public BpfLink attachSocket(int socketFd) {
+        return SocketFilterAttachment.attach(this, socketFd);
+    }
+
+    /**
+     * Attaches an {@code SEC("sk_lookup")} or {@code SEC("flow_dissector")} program to the network
+     * namespace whose file is {@code netnsFile} (like {@code /proc/self/ns/net}). The table in docs/networking.md lists the sections and minimum versions.
+     */
+    public BpfLink attachNetns(Path netnsFile) {
+        return NetnsAttachment.attach(this, Objects.requireNonNull(netnsFile, "netnsFile"));
+    }
+
+    /**
+     * Attaches an {@code SEC("sk_msg")} or {@code SEC("sk_skb/...")} program to a sockmap or
+     * sockhash; closing the link detaches it. The table in docs/networking.md lists the sections and minimum versions.
+     */
+    public BpfLink attachSockMap(BpfMap sockmap) {
+        return SockMapAttachment.attach(this, Objects.requireNonNull(sockmap, "sockmap"));
+    }
+
+    /**
+     * Attaches an {@code SEC("netfilter")} program at {@code hook} for IPv4 ({@code INET}) or IPv6
+     * ({@code INET6}) packets with {@code priority} (lower runs first; iptables' filter table is at
+     * 0), as a BPF link (kernel 6.4+). The table in docs/networking.md lists the sections and minimum versions.
+     */
+    public BpfLink attachNetfilter(java.net.StandardProtocolFamily family, NetfilterHook hook, int priority) {
+        return NetfilterAttachment.attach(this, Objects.requireNonNull(family, "family"),
+                Objects.requireNonNull(hook, "hook"), priority);
     }
 
     @Override
