@@ -255,6 +255,21 @@ public final class BpfProgram {
         }
     }
 
+    /**
+     * Runs an attach that works on the program's fd itself (the networking kinds) inside the
+     * object's guard, so that a racing {@link BpfObject#close()} cannot release the fd, and let
+     * another program take its number, between reading it and handing it to the kernel.
+     */
+    private <T> T holdingObject(Supplier<T> attach) {
+        UseGuard guard = object.guard();
+        guard.enter();
+        try {
+            return attach.get();
+        } finally {
+            guard.exit();
+        }
+    }
+
     private BpfException attachFailure(String operation, int errno, LibbpfLog.Capture log, String hint) {
         String environmentHint = Environment.hintFor(errno);
         String reason = log.lastWarnings(4);
@@ -321,7 +336,7 @@ public final class BpfProgram {
      * it becomes a BPF link, which the kernel refuses on an interface that has an XDP program.
      */
     public BpfLink attachXdp(int ifindex, XdpMode mode, boolean replace) {
-        return XdpAttachment.attach(this, ifindex, Objects.requireNonNull(mode, "mode"), replace);
+        return holdingObject(() -> XdpAttachment.attach(this, ifindex, Objects.requireNonNull(mode, "mode"), replace));
     }
 
     /**
@@ -331,7 +346,7 @@ public final class BpfProgram {
      */
     public BpfLink attachTcx(String interfaceName, TcDirection direction) {
         Objects.requireNonNull(direction, "direction");
-        return TcxAttachment.attach(this, NetAttach.ifindex(this, "tcx " + direction.label(), interfaceName), direction);
+        return holdingObject(() -> TcxAttachment.attach(this, NetAttach.ifindex(this, "tcx " + direction.label(), interfaceName), direction));
     }
 
     /**
@@ -341,13 +356,13 @@ public final class BpfProgram {
      */
     public BpfLink attachTc(String interfaceName, TcDirection direction) {
         Objects.requireNonNull(direction, "direction");
-        return TcAttachment.attach(this, NetAttach.ifindex(this, "tc " + direction.label(), interfaceName), direction);
+        return holdingObject(() -> TcAttachment.attach(this, NetAttach.ifindex(this, "tc " + direction.label(), interfaceName), direction));
     }
 
     /** Attaches a classifier program to one side of the netkit device {@code interfaceName} (kernel 6.7+). The table in docs/networking.md lists the sections and minimum versions. */
     public BpfLink attachNetkit(String interfaceName, NetkitSide side) {
         Objects.requireNonNull(side, "side");
-        return NetkitAttachment.attach(this, NetAttach.ifindex(this, "netkit", interfaceName), side);
+        return holdingObject(() -> NetkitAttachment.attach(this, NetAttach.ifindex(this, "netkit", interfaceName), side));
     }
 
     /**
@@ -356,12 +371,12 @@ public final class BpfProgram {
      * {@code cgroupDirectory}, as a BPF link (kernel 5.7+). The table in docs/networking.md lists the sections and minimum versions.
      */
     public BpfLink attachCgroup(Path cgroupDirectory) {
-        return CgroupAttachment.attach(this, Objects.requireNonNull(cgroupDirectory, "cgroupDirectory"));
+        return holdingObject(() -> CgroupAttachment.attach(this, Objects.requireNonNull(cgroupDirectory, "cgroupDirectory")));
     }
 
     /** Attaches a cgroup program to the cgroup v2 directory open as {@code cgroupFd}; the fd stays the caller's. */
     public BpfLink attachCgroup(int cgroupFd) {
-        return CgroupAttachment.attach(this, cgroupFd);
+        return holdingObject(() -> CgroupAttachment.attach(this, cgroupFd));
     }
 
     /**
@@ -369,7 +384,7 @@ public final class BpfProgram {
      * ({@code SO_ATTACH_BPF}); closing the link detaches it. The table in docs/networking.md lists the sections and minimum versions.
      */
     public BpfLink attachSocket(int socketFd) {
-        return SocketFilterAttachment.attach(this, socketFd);
+        return holdingObject(() -> SocketFilterAttachment.attach(this, socketFd));
     }
 
     /**
@@ -377,7 +392,7 @@ public final class BpfProgram {
      * namespace whose file is {@code netnsFile} (like {@code /proc/self/ns/net}). The table in docs/networking.md lists the sections and minimum versions.
      */
     public BpfLink attachNetns(Path netnsFile) {
-        return NetnsAttachment.attach(this, Objects.requireNonNull(netnsFile, "netnsFile"));
+        return holdingObject(() -> NetnsAttachment.attach(this, Objects.requireNonNull(netnsFile, "netnsFile")));
     }
 
     /**
@@ -385,7 +400,7 @@ public final class BpfProgram {
      * sockhash; closing the link detaches it. The table in docs/networking.md lists the sections and minimum versions.
      */
     public BpfLink attachSockMap(BpfMap sockmap) {
-        return SockMapAttachment.attach(this, Objects.requireNonNull(sockmap, "sockmap"));
+        return holdingObject(() -> SockMapAttachment.attach(this, Objects.requireNonNull(sockmap, "sockmap")));
     }
 
     /**
@@ -394,8 +409,8 @@ public final class BpfProgram {
      * 0), as a BPF link (kernel 6.4+). The table in docs/networking.md lists the sections and minimum versions.
      */
     public BpfLink attachNetfilter(java.net.StandardProtocolFamily family, NetfilterHook hook, int priority) {
-        return NetfilterAttachment.attach(this, Objects.requireNonNull(family, "family"),
-                Objects.requireNonNull(hook, "hook"), priority);
+        return holdingObject(() -> NetfilterAttachment.attach(this, Objects.requireNonNull(family, "family"),
+                Objects.requireNonNull(hook, "hook"), priority));
     }
 
     @Override
