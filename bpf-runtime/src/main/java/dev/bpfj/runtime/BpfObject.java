@@ -3,6 +3,7 @@ package dev.bpfj.runtime;
 import dev.bpfj.runtime.internal.libbpf.Environment;
 import dev.bpfj.runtime.internal.libbpf.Errno;
 import dev.bpfj.runtime.internal.libbpf.LibbpfLog;
+import dev.bpfj.runtime.internal.libbpf.LibbpfVersions;
 import dev.bpfj.runtime.internal.libbpf.Libbpf;
 import dev.bpfj.runtime.internal.libbpf.Native;
 import java.lang.foreign.Arena;
@@ -129,7 +130,7 @@ public final class BpfObject implements AutoCloseable {
                 if (handle.equals(MemorySegment.NULL)) {
                     int errno = Native.errno(capture);
                     throw new BpfException("open object", label, errno,
-                            "is it a BPF ELF object (clang -target bpf)?", log.lastWarnings(5));
+                            openHint(elf), log.lastWarnings(5));
                 }
                 log.log();
             }
@@ -167,7 +168,7 @@ public final class BpfObject implements AutoCloseable {
                 handle = Libbpf.bpf_object__open_file(capture, arena.allocateFrom(file.toString()), opts);
                 if (handle.equals(MemorySegment.NULL)) {
                     throw new BpfException("open object", file.toString(), Native.errno(capture),
-                            "is it a BPF ELF object (clang -target bpf)?", log.lastWarnings(5));
+                            openHint(bytesOrEmpty(file)), log.lastWarnings(5));
                 }
                 log.log();
             }
@@ -280,6 +281,11 @@ public final class BpfObject implements AutoCloseable {
             throw new IllegalStateException("cannot load object " + name
                     + " again: its previous load failed; close it and open a new one");
         }
+        String tooNew = sectionsTooNew();
+        if (tooNew != null) {
+            // libbpf 1.x opens such an object and fails only at load, with a bare "missing BPF prog type".
+            throw new BpfException("load object", name, Errno.EOPNOTSUPP, tooNew);
+        }
         if (!Environment.privileged()) {
             throw new BpfException("load object", name, Errno.EPERM, Environment.PRIVILEGE_HINT);
         }
@@ -302,6 +308,35 @@ public final class BpfObject implements AutoCloseable {
         phase = Phase.LOADED;
         for (GlobalData data : globals.values()) {
             data.loaded(arena);
+        }
+    }
+
+    /**
+     * Why programs that will load cannot, when libbpf did not recognise their sections and the
+     * version table says a newer libbpf does; null when there is no such program.
+     */
+    private String sectionsTooNew() {
+        List<String> reasons = new ArrayList<>();
+        for (BpfProgram program : programs) {
+            if (program.autoload() && program.type() == ProgramType.UNSPEC) {
+                LibbpfVersions.sectionTooNew(program.name(), program.sectionName()).ifPresent(reasons::add);
+            }
+        }
+        return reasons.isEmpty() ? null : String.join("; ", reasons) + " (install a newer libbpf.so.1, or switch "
+                + "these programs' autoload off before load: SEC(\"?...\") does that by default)";
+    }
+
+    /** The hint for an object libbpf could not open: parts that need a newer libbpf, if any. */
+    private static String openHint(byte[] elf) {
+        List<String> tooNew = LibbpfVersions.tooNewParts(elf);
+        return tooNew.isEmpty() ? "is it a BPF ELF object (clang -target bpf)?" : String.join("; ", tooNew);
+    }
+
+    private static byte[] bytesOrEmpty(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            return new byte[0];
         }
     }
 
