@@ -598,6 +598,14 @@ public final class SkeletonGenerator {
                 what = "map " + quotedName + " (" + requirement.section() + ") has max_entries 0";
                 call = "maps()." + mapAccessor(maps, name) + "().maxEntries(n)";
             }
+            case MAP_KEY_SIZE -> {
+                what = "map " + quotedName + " (" + requirement.section() + ") has key size 0";
+                call = "maps()." + mapAccessor(maps, name) + "().map().keySize(n)";
+            }
+            case MAP_VALUE_SIZE -> {
+                what = "map " + quotedName + " (" + requirement.section() + ") has value size 0";
+                call = "maps()." + mapAccessor(maps, name) + "().map().valueSize(n)";
+            }
             case INNER_MAP -> {
                 what = "map " + quotedName + " (" + requirement.section() + ") has no inner map definition";
                 call = "maps()." + mapAccessor(maps, name) + "().innerMap(template)";
@@ -661,6 +669,8 @@ public final class SkeletonGenerator {
             String name = requirement.name();
             String condition = switch (requirement.kind()) {
                 case MAP_MAX_ENTRIES -> "maps." + mapAccessor(maps, name) + "().maxEntries() == 0";
+                case MAP_KEY_SIZE -> "maps." + mapAccessor(maps, name) + "().map().keySize() == 0";
+                case MAP_VALUE_SIZE -> "maps." + mapAccessor(maps, name) + "().map().valueSize() == 0";
                 case INNER_MAP -> "!maps." + mapAccessor(maps, name) + "().innerMapSet";
                 default -> "progs." + progAccessor(progs, name) + "().autoload() && !progs."
                         + progAccessor(progs, name) + "TargetSet";

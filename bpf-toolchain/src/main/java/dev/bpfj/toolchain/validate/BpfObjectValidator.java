@@ -645,8 +645,11 @@ public final class BpfObjectValidator {
             }
             case HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH, LPM_TRIE, HASH_OF_MAPS, SOCKHASH, DEVMAP_HASH -> {
                 if (map.keySize() == 0) {
-                    report(Rule.MAP_DEFINITION, subject, "is a " + kind + " without a key (key size 0); the kernel refuses to create it.",
-                            "add __type(key, <type>) (or __uint(key_size, N)) to its definition.");
+                    report(Rule.MAP_SIZE_RUNTIME, subject, "is a " + kind + " without a key (key size 0): the "
+                                    + "application must set the key size before load, or the kernel refuses to create it.",
+                            "call keySize(n) on map " + map.name() + " between open and load (in the skeleton: maps()."
+                                    + "<map>().map().keySize(n); its load() checks it), or add __type(key, <type>) (or "
+                                    + "__uint(key_size, N)) to its definition.");
                 }
             }
             default -> {
@@ -656,8 +659,11 @@ public final class BpfObjectValidator {
                 || type == MapType.PROG_ARRAY || type == MapType.CGROUP_ARRAY || type == MapType.ARENA;
         boolean hasValue = type != MapType.STRUCT_OPS && type != MapType.ARENA;
         if (hasValue && !valueFilledIn && map.valueSize() == 0) {
-            report(Rule.MAP_DEFINITION, subject, "is a " + kind + " without a value (value size 0); the kernel refuses to create it.",
-                    "add __type(value, <type>) (or __uint(value_size, N)) to its definition.");
+            report(Rule.MAP_SIZE_RUNTIME, subject, "is a " + kind + " without a value (value size 0): the application "
+                            + "must set the value size before load, or the kernel refuses to create it.",
+                    "call valueSize(n) on map " + map.name() + " between open and load (in the skeleton: maps()."
+                            + "<map>().map().valueSize(n); its load() checks it), or add __type(value, <type>) (or "
+                            + "__uint(value_size, N)) to its definition.");
         }
         if (type == MapType.STACK_TRACE && map.valueSize() % 8 != 0) {
             report(Rule.MAP_DEFINITION, subject, "is a " + kind + " with value size " + map.valueSize() + "; stack trace values are "
@@ -702,8 +708,15 @@ public final class BpfObjectValidator {
                 }
             }
         }
+        Set<String> weak = new HashSet<>();
+        for (var symbol : spec.elf().symbols()) {
+            if (symbol.isWeak()) {
+                weak.add(symbol.name());
+            }
+        }
         for (ProgramSpec function : spec.subprograms()) {
-            if (function.isGlobal() && !called.contains(function.name())) {
+            // A __weak function is a library's offer (libbpf's usdt.bpf.h defines several), not a forgotten SEC().
+            if (function.isGlobal() && !weak.contains(function.name()) && !called.contains(function.name())) {
                 report(Rule.GLOBAL_FUNCTION_UNUSED, "function " + function.name(), "is a global function in .text without a SEC() annotation, "
                                 + "so it is not a program: libbpf never loads or attaches it, and no program calls it.",
                         "add SEC(\"...\") before it if it is meant to be a program, or make it static (or remove it) "

@@ -70,6 +70,10 @@ public enum Rule {
     INNER_MAP_RUNTIME("BPF035", "inner-map-runtime", Problem.Severity.WARNING, true,
             "an ARRAY_OF_MAPS/HASH_OF_MAPS without __array(values, ...): the application must call innerMap(...) "
                     + "before load"),
+    /** A map whose key or value size the application sets. */
+    MAP_SIZE_RUNTIME("BPF037", "map-size-runtime", Problem.Severity.WARNING, true,
+            "a map whose type needs a key or value but whose definition gives none (size 0): the application must call "
+                    + "keySize(n)/valueSize(n) before load"),
     /** A map no instruction uses. */
     MAP_UNUSED("BPF036", "map-unused", Problem.Severity.WARNING, true,
             "a map that no instruction refers to"),

@@ -27,6 +27,10 @@ public record RuntimeRequirement(Kind kind, String name, String section) {
     public enum Kind {
         /** The map's max_entries is 0: {@code BpfMap.maxEntries(int)}. */
         MAP_MAX_ENTRIES,
+        /** The map's type needs a key but its key size is 0: {@code BpfMap.keySize(int)}. */
+        MAP_KEY_SIZE,
+        /** The map's type needs a value but its value size is 0: {@code BpfMap.valueSize(int)}. */
+        MAP_VALUE_SIZE,
         /** The program names no attach target: {@code BpfProgram.attachTarget(String)}. */
         ATTACH_TARGET,
         /** An freplace program names no target: {@code BpfProgram.attachTarget(BpfProgram, String)}. */
@@ -39,6 +43,16 @@ public record RuntimeRequirement(Kind kind, String name, String section) {
     private static final Set<MapType> SIZED_ELSEWHERE = EnumSet.of(MapType.PERF_EVENT_ARRAY, MapType.CGROUP_STORAGE,
             MapType.PERCPU_CGROUP_STORAGE, MapType.SK_STORAGE, MapType.INODE_STORAGE, MapType.TASK_STORAGE,
             MapType.CGRP_STORAGE, MapType.STRUCT_OPS);
+
+    /** Hash-like map types whose key the kernel needs (arrays and friends get a 4-byte default from libbpf or none). */
+    private static final Set<MapType> NEEDS_KEY = EnumSet.of(MapType.HASH, MapType.PERCPU_HASH, MapType.LRU_HASH,
+            MapType.LRU_PERCPU_HASH, MapType.LPM_TRIE, MapType.HASH_OF_MAPS, MapType.SOCKHASH, MapType.DEVMAP_HASH);
+
+    /** Map types without a value, or whose value libbpf fills in. */
+    private static final Set<MapType> NO_VALUE = EnumSet.of(MapType.RINGBUF, MapType.USER_RINGBUF, MapType.STRUCT_OPS,
+            MapType.ARENA, MapType.ARRAY_OF_MAPS, MapType.HASH_OF_MAPS, MapType.PROG_ARRAY, MapType.CGROUP_ARRAY,
+            MapType.PERF_EVENT_ARRAY, MapType.CGROUP_STORAGE, MapType.PERCPU_CGROUP_STORAGE, MapType.SK_STORAGE,
+            MapType.INODE_STORAGE, MapType.TASK_STORAGE, MapType.CGRP_STORAGE);
 
     /**
      * Finds what an object leaves to the application.
@@ -56,6 +70,12 @@ public record RuntimeRequirement(Kind kind, String name, String section) {
             String kind = "BPF_MAP_TYPE_" + type.get().name();
             if (map.maxEntries() == 0 && !SIZED_ELSEWHERE.contains(type.get())) {
                 found.add(new RuntimeRequirement(Kind.MAP_MAX_ENTRIES, map.name(), kind));
+            }
+            if (NEEDS_KEY.contains(type.get()) && map.keySize() == 0) {
+                found.add(new RuntimeRequirement(Kind.MAP_KEY_SIZE, map.name(), kind));
+            }
+            if (!NO_VALUE.contains(type.get()) && map.valueSize() == 0) {
+                found.add(new RuntimeRequirement(Kind.MAP_VALUE_SIZE, map.name(), kind));
             }
             if ((type.get() == MapType.ARRAY_OF_MAPS || type.get() == MapType.HASH_OF_MAPS) && map.innerMap().isEmpty()) {
                 found.add(new RuntimeRequirement(Kind.INNER_MAP, map.name(), kind));

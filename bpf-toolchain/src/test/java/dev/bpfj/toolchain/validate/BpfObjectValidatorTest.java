@@ -244,6 +244,15 @@ class BpfObjectValidatorTest {
         Problem ring3 = mapProblem("struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 3 * 4096); } rb SEC(\".maps\");",
                 "bpf_ringbuf_output(&rb, ctx, 8, 0);");
         assertTrue(ring3.fix().contains("16384"), ring3.toString());
+        Problem keyless = mapProblem("struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(value, long); } h SEC(\".maps\");",
+                "int k = 0; bpf_map_lookup_elem(&h, &k);");
+        assertRule(keyless, Rule.MAP_SIZE_RUNTIME, Problem.Severity.WARNING);
+        assertTrue(keyless.fix().contains("keySize(n) on map h"), keyless.toString());
+        // libbpf-tools' stack maps: the tool sets the value size (stack depth) before load.
+        Problem stacks = mapProblem("struct { __uint(type, BPF_MAP_TYPE_STACK_TRACE); __uint(key_size, sizeof(__u32)); "
+                + "__uint(max_entries, 64); } stacks SEC(\".maps\");", "bpf_get_stackid(ctx, &stacks, 0);");
+        assertRule(stacks, Rule.MAP_SIZE_RUNTIME, Problem.Severity.WARNING);
+        assertTrue(stacks.fix().contains("valueSize(n) on map stacks"), stacks.toString());
         assertRule(mapProblem("struct { __uint(type, BPF_MAP_TYPE_RINGBUF); } rb SEC(\".maps\");",
                 "bpf_ringbuf_output(&rb, ctx, 8, 0);"), Rule.MAP_MAX_ENTRIES, Problem.Severity.WARNING);
     }
@@ -292,8 +301,6 @@ class BpfObjectValidatorTest {
         assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY); __uint(key_size, 8); __uint(value_size, 4); } pe SEC(\".maps\");",
                 "bpf_perf_event_output(ctx, &pe, BPF_F_CURRENT_CPU, ctx, 8);"), "map pe", "key size 8 and value size 4",
                 "sizeof(int)");
-        assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(value, long); } h SEC(\".maps\");",
-                "int k = 0; bpf_map_lookup_elem(&h, &k);"), "map h", "without a key", "__type(key");
         assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 8); __type(key, __u64); __type(value, long); } a SEC(\".maps\");",
                 "__u64 k = 0; bpf_map_lookup_elem(&a, &k);"), "map a", "key size 8", "__type(key, __u32)");
         assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_LPM_TRIE); __uint(max_entries, 8); __type(key, __u64); __type(value, long); } t SEC(\".maps\");",
@@ -305,6 +312,7 @@ class BpfObjectValidatorTest {
         List<Problem> problems = problems(HEADERS + """
                 struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64); } unused SEC(".maps");
                 __attribute__((noinline)) int forgotten(int x) { return x + 1; }
+                __attribute__((noinline, weak)) int offered_by_a_library(int x) { return x + 2; }
                 """ + program("xdp", "") + GPL);
         assertEquals(2, problems.size(), problems.toString());
         assertTrue(problems.stream().allMatch(p -> p.severity() == Problem.Severity.WARNING), problems.toString());
