@@ -231,13 +231,23 @@ public final class BpfObjectValidator {
         Optional<LibbpfFeatures.Entry> newer = LibbpfFeatures.section(section);
         if (newer.isPresent() && settings.minLibbpf().isOlderThan(newer.get().since())) {
             LibbpfVersion since = newer.get().since();
-            report(Rule.LIBBPF_VERSION, subject, "is in SEC(\"" + written + "\"), which needs libbpf \u2265 " + since
-                            + " (configured minimum " + settings.minLibbpf() + "): older libbpf does not recognise "
-                            + "the section and cannot load the program.",
-                    "if the application requires libbpf " + since + " or newer, say so with <minLibbpf>" + since
-                            + "</minLibbpf> (-Dbpf.minLibbpf=" + since + ")" + olderAlternative(newer.get())
-                            + "; a program marked SEC(\"?...\") that the application loads only on a new enough "
-                            + "libbpf can lower " + Rule.LIBBPF_VERSION.id() + " to a warning.");
+            if (written.startsWith("?")) {
+                // Not loaded unless the application switches it on: the usual way to carry a program for new
+                // libbpf next to a fallback. The runtime checks again at load, against the libbpf it finds.
+                problems.add(new Problem(Problem.Severity.WARNING, source, subject, "is in SEC(\"" + written
+                        + "\"), which needs libbpf \u2265 " + since + " (configured minimum " + settings.minLibbpf()
+                        + "); its autoload is off, so it loads only where the application switches it on.",
+                        "switch its autoload on only where libbpf " + since + " or newer is loaded (the runtime's "
+                                + "load() refuses it, naming both versions, otherwise).", Rule.LIBBPF_VERSION));
+            } else {
+                report(Rule.LIBBPF_VERSION, subject, "is in SEC(\"" + written + "\"), which needs libbpf \u2265 "
+                                + since + " (configured minimum " + settings.minLibbpf() + "): older libbpf does not "
+                                + "recognise the section and cannot load the program.",
+                        "if the application requires libbpf " + since + " or newer, say so with <minLibbpf>" + since
+                                + "</minLibbpf> (-Dbpf.minLibbpf=" + since + ")" + olderAlternative(newer.get())
+                                + "; or mark it SEC(\"?" + section + "\") and switch its autoload on only where "
+                                + "libbpf is new enough.");
+            }
         }
         SectionDefinitions.Definition definition = match.get();
         String rest = section.length() > definition.name().length()
@@ -535,7 +545,9 @@ public final class BpfObjectValidator {
                     report(Rule.MAP_DEFINITION, subject, "is a " + kind + " with a key or value (key size " + map.keySize()
                                     + ", value size " + map.valueSize() + "); the kernel refuses to create it.",
                             "remove __type(key, ...)/__type(value, ...) and key_size/value_size: a ring buffer "
-                                    + "only has max_entries (its size in bytes).");
+                                    + "only has max_entries (its size in bytes). (cilium/ebpf's loader drops a ring buffer's "
+                                    + "value type, which bpf2go uses to generate Go types; libbpf passes it to the "
+                                    + "kernel, which refuses the map with EINVAL.)");
                 }
                 long size = map.maxEntries();
                 if (size == 0) {

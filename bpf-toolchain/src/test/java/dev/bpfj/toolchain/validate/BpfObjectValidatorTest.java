@@ -170,6 +170,9 @@ class BpfObjectValidatorTest {
         assertTrue(problem.fix().contains("-Dbpf.minLibbpf=1.3") && problem.fix().contains("SEC(\"tc\")"),
                 problem.toString());
         assertEquals(List.of(), problems(ValidationSettings.of("1.3", Map.of()), source));
+        Problem optional = only(problems(HEADERS + program("?tcx/ingress", "") + GPL));
+        assertRule(optional, Rule.LIBBPF_VERSION, Problem.Severity.WARNING);
+        assertTrue(optional.message().contains("its autoload is off"), optional.toString());
         Problem session = only(problems(ValidationSettings.of("1.4", Map.of()),
                 HEADERS + program("kprobe.session/do_unlinkat", "") + GPL));
         assertTrue(session.message().contains("needs libbpf \u2265 1.5 (configured minimum 1.4)"), session.toString());
