@@ -315,9 +315,10 @@ public final class BpfObjectValidator {
             String category = rest.startsWith("sys_enter_") || rest.startsWith("sys_exit_") ? "syscalls" : "<category>";
             report(Rule.TRACEPOINT_MANUAL_ATTACH, subject, "is in SEC(\"" + written + "\"), a tracepoint name without "
                             + "its category: it loads, but libbpf's automatic attach fails on it (EINVAL), so "
-                            + "attachAll() and the skeleton's attach() cannot attach it.",
+                            + "attachAll() and the skeleton's attach() stop with an error at it.",
                     "attach it by hand after load with attachTracepoint(\"" + category + "\", \"" + rest
-                            + "\"), or write SEC(\"" + prefix + "/" + category + "/" + rest + "\").");
+                            + "\") (and the other programs one by one), or write SEC(\"" + prefix + "/" + category
+                            + "/" + rest + "\").");
             return;
         }
         if (slash <= 0 || slash == rest.length() - 1) {
