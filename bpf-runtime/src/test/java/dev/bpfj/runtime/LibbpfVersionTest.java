@@ -61,6 +61,19 @@ class LibbpfVersionTest {
         assertEquals(List.of(), LibbpfVersions.tooNewParts(new byte[] {1, 2, 3}), "not ELF: nothing to say");
     }
 
+    @Test
+    void openNamesTheElfSectionTheLoadedLibbpfIsTooOldFor() {
+        Assumptions.assumeTrue(Native.libbpfMajor() == 1 && Native.libbpfMinor() < 4,
+                "needs a libbpf older than 1.4 to be loaded, found " + Native.libbpfVersion());
+        String expected = "section \".addr_space.1\" needs libbpf \u2265 1.4, this process loaded libbpf "
+                + Native.libbpfVersion();
+        BpfException fromFile = assertThrows(BpfException.class, () -> Fixtures.open("arena_global"));
+        assertTrue(fromFile.getMessage().startsWith("open object "), fromFile.getMessage());
+        assertTrue(fromFile.getMessage().contains(expected), fromFile.getMessage());
+        BpfException fromMemory = assertThrows(BpfException.class, () -> BpfObject.open(Fixtures.bytes("arena_global")));
+        assertTrue(fromMemory.getMessage().contains(expected), fromMemory.getMessage());
+    }
+
     /** A real getpid(2) through libc: ProcessHandle caches the pid. */
     private static long getpid() {
         try {
