@@ -4,7 +4,7 @@ assert log.contains('BUILD SUCCESS')
 assert log.contains('Compiling 2 of 2 BPF sources with clang')
 assert log.contains('Compiled and validated 2 BPF object(s) into')
 // The unused map is a warning, not a failure, without bpf.failOnWarning.
-assert log.contains('[WARNING] net/xdp_pass.bpf.c: map unused_counter: is not used')
+assert log.contains('[WARNING] net/xdp_pass.bpf.c: map unused_counter: [BPF036 map-unused] is not used')
 
 def object(String path) {
     def file = new File(basedir, path)

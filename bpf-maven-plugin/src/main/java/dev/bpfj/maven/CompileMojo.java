@@ -6,12 +6,18 @@ import dev.bpfj.toolchain.clang.CompileResult;
 import dev.bpfj.toolchain.clang.ObjectChecker;
 import dev.bpfj.toolchain.validate.BpfObjectValidator;
 import dev.bpfj.toolchain.validate.Problem;
+import dev.bpfj.toolchain.validate.ValidationSettings;
 import dev.bpfj.toolchain.vmlinux.KernelBtfHeaderProvider;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -101,6 +107,29 @@ public final class CompileMojo extends AbstractClangMojo {
     @Parameter(property = "bpf.vmlinuxCache")
     private String vmlinuxCache;
 
+    /**
+     * The oldest libbpf the application will run with ({@code major.minor}). Section names, map
+     * types and object features that need a newer libbpf fail validation (rule BPF011) with
+     * "needs libbpf &ge; X (configured minimum Y)". Default: 1.0, the oldest libbpf bpfj's runtime
+     * binds.
+     */
+    @Parameter(property = "bpf.minLibbpf", defaultValue = "1.0")
+    private String minLibbpf;
+
+    /**
+     * Severity changes for validation rules, by rule id or name (see {@code docs/validation.md}):
+     * {@code <validation><BPF036>ignore</BPF036><tracepoint-category>warning</tracepoint-category></validation>}.
+     * Values: {@code error}, {@code warning}, {@code ignore}. User properties
+     * {@code -Dbpf.validation.BPF036=ignore} override these. Default: every rule at its default
+     * severity.
+     */
+    @Parameter
+    private Map<String, String> validation;
+
+    /** The session, for {@code bpf.validation.<rule>} user properties. */
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    private MavenSession session;
+
     /** The project's root, mapped to {@code .} in debug info so objects are reproducible. */
     @Parameter(defaultValue = "${project.basedir}", readonly = true, required = true)
     private File basedir;
@@ -115,7 +144,8 @@ public final class CompileMojo extends AbstractClangMojo {
     }
 
     @Override
-    protected ToolchainWork work() {
+    protected ToolchainWork work() throws MojoFailureException {
+        ValidationSettings settings = validationSettings();
         CompileRequest request = CompileRequest.builder(sourceDirectory.toPath(), outputDirectory.toPath())
                 .projectDirectory(basedir.toPath())
                 .clang(configuredClang(basedir))
@@ -131,12 +161,48 @@ public final class CompileMojo extends AbstractClangMojo {
                         vmlinuxCache(vmlinuxCache)))
                 .build();
         return () -> {
-            CompileResult result = new BpfCompiler(buildLog(), new Validator()).compile(request);
+            CompileResult result = new BpfCompiler(buildLog(), new Validator(settings)).compile(request);
             if (result.compiledCount() > 0) {
                 getLog().info("Compiled and validated " + result.compiledCount() + " BPF object(s) into "
                         + outputDirectory);
             }
         };
+    }
+
+    /**
+     * The validation settings: {@code <minLibbpf>}, then {@code <validation>}, then
+     * {@code bpf.validation.<rule>} properties of the project and the command line, later ones
+     * winning.
+     */
+    private ValidationSettings validationSettings() throws MojoFailureException {
+        Map<String, String> rules = new TreeMap<>();
+        if (validation != null) {
+            rules.putAll(validation);
+        }
+        if (session != null) {
+            if (session.getCurrentProject() != null) {
+                ruleProperties(session.getCurrentProject().getProperties(), rules);
+            }
+            ruleProperties(session.getUserProperties(), rules);
+        }
+        try {
+            ValidationSettings settings = ValidationSettings.of(minLibbpf, rules);
+            if (!settings.overrides().isEmpty()) {
+                getLog().debug("Validation: " + settings);
+            }
+            return settings;
+        } catch (IllegalArgumentException bad) {
+            throw new MojoFailureException("Invalid BPF validation configuration: " + bad.getMessage());
+        }
+    }
+
+    private static void ruleProperties(Properties properties, Map<String, String> rules) {
+        String prefix = "bpf.validation.";
+        for (String name : properties.stringPropertyNames()) {
+            if (name.startsWith(prefix) && name.length() > prefix.length()) {
+                rules.put(name.substring(prefix.length()), properties.getProperty(name));
+            }
+        }
     }
 
     private static List<Path> paths(List<File> files) {
@@ -152,9 +218,20 @@ public final class CompileMojo extends AbstractClangMojo {
      * build, which validates nothing, does not load the validator.
      */
     private static final class Validator implements ObjectChecker {
+        private final ValidationSettings settings;
+
+        Validator(ValidationSettings settings) {
+            this.settings = settings;
+        }
+
         @Override
         public List<Problem> check(Path object, String sourceName) throws IOException {
-            return BpfObjectValidator.validate(object, sourceName);
+            return BpfObjectValidator.validate(object, sourceName, settings);
+        }
+
+        @Override
+        public String configuration() {
+            return settings.fingerprint();
         }
     }
 }

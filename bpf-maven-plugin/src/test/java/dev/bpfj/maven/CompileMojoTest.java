@@ -9,6 +9,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -71,7 +72,7 @@ class CompileMojoTest {
     void validationErrorsFailTheBuild(CompileMojo mojo) throws Exception {
         configure(mojo, SOURCE.replace("SEC(\"xdp\")", "SEC(\"xpd\")"));
         MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
-        assertTrue(e.getMessage().contains("pass.bpf.c: program pass: is in SEC(\"xpd\")"), e.getMessage());
+        assertTrue(e.getMessage().contains("pass.bpf.c: program pass: [BPF010 section-unknown] is in SEC(\"xpd\")"), e.getMessage());
         assertTrue(e.getMessage().contains("did you mean SEC(\"xdp\")?"), e.getMessage());
     }
 
@@ -85,7 +86,25 @@ class CompileMojoTest {
         mojo.execute();
         setVariableValueToObject(mojo, "failOnWarning", true);
         MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
-        assertTrue(e.getMessage().contains("map spare: is not used"), e.getMessage());
+        assertTrue(e.getMessage().contains("map spare: [BPF036 map-unused] is not used"), e.getMessage());
+
+        // The build can silence the rule by id; changing the rules re-validates the unchanged source.
+        setVariableValueToObject(mojo, "validation", Map.of("BPF036", "ignore"));
+        mojo.execute();
+        assertTrue(Files.isRegularFile(dir.resolve("target/bpf/pass.bpf.o")));
+    }
+
+    @Test
+    @InjectMojo(goal = "compile", pom = POM)
+    void invalidValidationSettingsAreTheUsersMistake(CompileMojo mojo) throws Exception {
+        configure(mojo, SOURCE);
+        setVariableValueToObject(mojo, "validation", Map.of("no-such-rule", "ignore"));
+        MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+        assertTrue(e.getMessage().contains("unknown validation rule 'no-such-rule'"), e.getMessage());
+        setVariableValueToObject(mojo, "validation", null);
+        setVariableValueToObject(mojo, "minLibbpf", "0.9");
+        e = assertThrows(MojoFailureException.class, mojo::execute);
+        assertTrue(e.getMessage().contains("minimum libbpf 0.9 is older than bpfj's runtime supports (1.0)"), e.getMessage());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.bpfj.runtime;
 import dev.bpfj.runtime.internal.libbpf.Environment;
 import dev.bpfj.runtime.internal.libbpf.Errno;
 import dev.bpfj.runtime.internal.libbpf.LibbpfLog;
+import dev.bpfj.runtime.internal.libbpf.LibbpfVersions;
 import dev.bpfj.runtime.internal.libbpf.Libbpf;
 import dev.bpfj.runtime.internal.libbpf.Native;
 import java.lang.foreign.Arena;
@@ -138,7 +139,7 @@ public final class BpfObject implements AutoCloseable {
             try (LibbpfLog.Capture log = LibbpfLog.capture()) {
                 handle = Libbpf.bpf_object__open_mem(capture, image, elf.length, opts);
                 if (handle.equals(MemorySegment.NULL)) {
-                    throw openFailure(label, Native.errno(capture), log);
+                    throw openFailure(label, Native.errno(capture), log, elf);
                 }
                 log.log();
             }
@@ -175,7 +176,7 @@ public final class BpfObject implements AutoCloseable {
             try (LibbpfLog.Capture log = LibbpfLog.capture()) {
                 handle = Libbpf.bpf_object__open_file(capture, arena.allocateFrom(file.toString()), opts);
                 if (handle.equals(MemorySegment.NULL)) {
-                    throw openFailure(file.toString(), Native.errno(capture), log);
+                    throw openFailure(file.toString(), Native.errno(capture), log, bytesOrEmpty(file));
                 }
                 log.log();
             }
@@ -190,10 +191,10 @@ public final class BpfObject implements AutoCloseable {
      * Why libbpf could not open an object. An unresolvable extern makes libbpf fail with ENOENT,
      * which would otherwise read like a missing or foreign file: name the extern instead.
      */
-    private static BpfException openFailure(String label, int errno, LibbpfLog.Capture log) {
+    /** Why libbpf refused to open an object: an unresolved extern, parts the loaded libbpf is too old for, or not BPF. */
+    private static BpfException openFailure(String label, int errno, LibbpfLog.Capture log, byte[] elf) {
         String hint = externHint(log.text());
-        return new BpfException("open object", label, errno,
-                hint != null ? hint : "is it a BPF ELF object (clang -target bpf)?", log.lastWarnings(5));
+        return new BpfException("open object", label, errno, hint != null ? hint : openHint(elf), log.lastWarnings(5));
     }
 
     /** A hint naming the extern libbpf could not resolve, from its log, or null when the log names none. */
@@ -313,6 +314,11 @@ public final class BpfObject implements AutoCloseable {
             throw new IllegalStateException("cannot load object " + name
                     + " again: its previous load failed; close it and open a new one");
         }
+        String tooNew = sectionsTooNew();
+        if (tooNew != null) {
+            // libbpf 1.x opens such an object and fails only at load, with a bare "missing BPF prog type".
+            throw new BpfException("load object", name, Errno.EOPNOTSUPP, tooNew);
+        }
         if (!Environment.privileged()) {
             throw new BpfException("load object", name, Errno.EPERM, Environment.PRIVILEGE_HINT);
         }
@@ -335,6 +341,35 @@ public final class BpfObject implements AutoCloseable {
         phase = Phase.LOADED;
         for (GlobalData data : globals.values()) {
             data.loaded(arena);
+        }
+    }
+
+    /**
+     * Why programs that will load cannot, when libbpf did not recognise their sections and the
+     * version table says a newer libbpf does; null when there is no such program.
+     */
+    private String sectionsTooNew() {
+        List<String> reasons = new ArrayList<>();
+        for (BpfProgram program : programs) {
+            if (program.autoload() && program.type() == ProgramType.UNSPEC) {
+                LibbpfVersions.sectionTooNew(program.name(), program.sectionName()).ifPresent(reasons::add);
+            }
+        }
+        return reasons.isEmpty() ? null : String.join("; ", reasons) + " (install a newer libbpf.so.1, or switch "
+                + "these programs' autoload off before load: SEC(\"?...\") does that by default)";
+    }
+
+    /** The hint for an object libbpf could not open: parts that need a newer libbpf, if any. */
+    private static String openHint(byte[] elf) {
+        List<String> tooNew = LibbpfVersions.tooNewParts(elf);
+        return tooNew.isEmpty() ? "is it a BPF ELF object (clang -target bpf)?" : String.join("; ", tooNew);
+    }
+
+    private static byte[] bytesOrEmpty(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            return new byte[0];
         }
     }
 

@@ -415,10 +415,10 @@ public final class BpfCompiler {
         }
     }
 
-    private static String configHashOf(ClangCommand command, Clang clang, CompileRequest request) {
+    private String configHashOf(ClangCommand command, Clang clang, CompileRequest request) {
         return fingerprint(String.join("\n", command.flags()) + "\n" + clang.executable() + "\n"
                 + clang.versionText() + "\nstrip=" + request.strip() + "\nfailOnWarning=" + request.failOnWarning()
-                + "\nformat=" + FORMAT_VERSION);
+                + "\nformat=" + FORMAT_VERSION + "\nchecker=" + checker.configuration());
     }
 
     /** Removes DWARF with llvm-strip -g, which keeps .BTF and .BTF.ext (they are not debug sections). */

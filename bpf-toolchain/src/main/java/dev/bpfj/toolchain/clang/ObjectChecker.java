@@ -24,6 +24,17 @@ public interface ObjectChecker {
     List<Problem> check(Path object, String sourceName) throws IOException;
 
     /**
+     * What, besides the object, decides this checker's answer (a build's validation settings):
+     * part of the build's configuration fingerprint, so that changing it checks every object
+     * again instead of trusting a no-op build.
+     *
+     * @return a stable text; empty by default
+     */
+    default String configuration() {
+        return "";
+    }
+
+    /**
      * A checker that accepts every object.
      *
      * @return a checker that finds no problems

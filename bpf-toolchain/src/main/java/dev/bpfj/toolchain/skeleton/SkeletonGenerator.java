@@ -18,6 +18,7 @@ import dev.bpfj.toolchain.object.GlobalVariable;
 import dev.bpfj.toolchain.object.MapSpec;
 import dev.bpfj.toolchain.object.MapType;
 import dev.bpfj.toolchain.object.ProgramSpec;
+import dev.bpfj.toolchain.validate.RuntimeRequirement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -152,16 +153,20 @@ public final class SkeletonGenerator {
         }
 
         SourceBuilder out = new SourceBuilder();
-        header(out, spec, packageName, className);
-        lifecycle(out, spec, className, globals, maps, kconfig);
+        List<RuntimeRequirement> required = RuntimeRequirement.of(spec);
+        header(out, spec, packageName, className, requirementsDoc(required, maps, progs));
+        lifecycle(out, spec, className, globals, maps, kconfig, !required.isEmpty());
+        if (!required.isEmpty()) {
+            requireRunTimeSettings(out, required, maps, progs);
+        }
         for (GlobalPart part : globals) {
             globalSection(out, part, className);
         }
         if (kconfig != null) {
             kconfigSection(out, kconfig);
         }
-        mapsPart(out, className, maps, internal);
-        progsPart(out, progs);
+        mapsPart(out, className, maps, internal, required);
+        progsPart(out, progs, required);
         linksPart(out, progs);
         String types0 = body.toString();
         // The type classes are indented one level inside the skeleton class.
@@ -386,7 +391,8 @@ public final class SkeletonGenerator {
 
     // ---------------------------------------------------------------- output parts
 
-    private void header(SourceBuilder out, BpfObjectSpec spec, String packageName, String className) {
+    private void header(SourceBuilder out, BpfObjectSpec spec, String packageName, String className,
+            List<String> requirementsDoc) {
         out.line(HEADER_PREFIX + fileNameOnly(spec.fileName()) + "; do not edit.");
         if (!packageName.isEmpty()) {
             out.line("package " + packageName + ";");
@@ -405,7 +411,7 @@ public final class SkeletonGenerator {
         }
         out.line("");
         String file = SourceBuilder.code(fileNameOnly(spec.fileName()));
-        out.javadoc("The skeleton of the BPF object " + file + ", which is embedded next to this class on the class",
+        List<String> doc = new ArrayList<>(List.of("The skeleton of the BPF object " + file + ", which is embedded next to this class on the class",
                 "path. Lifecycle: {@link #open()}, then set {@link #progs() autoload} and read-only globals, then",
                 "{@link #load()}, {@link #attach()}, and finally {@link #close()} (or try-with-resources).",
                 "Calls in the wrong phase throw {@link IllegalStateException}.",
@@ -413,12 +419,14 @@ public final class SkeletonGenerator {
                 "<p>C names become Java names in camel case ({@code targ_pid} is {@code targPid}); a name that",
                 "is a Java keyword or that the generated code uses itself gets a {@code _} suffix, and a name",
                 "taken twice gets {@code 2}, {@code 3}, ... in declaration order. C unsigned integers keep",
-                "their width ({@code __u32} is an {@code int}); the {@code ...Unsigned()} accessors widen them.");
+                "their width ({@code __u32} is an {@code int}); the {@code ...Unsigned()} accessors widen them."));
+        doc.addAll(requirementsDoc);
+        out.javadoc(doc.toArray(String[]::new));
         out.open("public final class " + className + " implements AutoCloseable");
     }
 
     private void lifecycle(SourceBuilder out, BpfObjectSpec spec, String className, List<GlobalPart> globals,
-            List<MapPart> maps, KconfigPart kconfig) {
+            List<MapPart> maps, KconfigPart kconfig, boolean hasRequirements) {
         String file = fileNameOnly(spec.fileName());
         out.javadoc("The object's file name, a class-path resource in this class's package.");
         out.line("public static final String OBJECT_RESOURCE = " + SourceBuilder.literal(file) + ";");
@@ -503,9 +511,19 @@ public final class SkeletonGenerator {
         out.line("return object;");
         out.close();
         out.line("");
-        out.javadoc("Loads the programs with autoload on, and creates the maps, in the kernel.", "",
-                "@throws IllegalStateException when already loaded or closed");
+        if (hasRequirements) {
+            out.javadoc("Loads the programs with autoload on, and creates the maps, in the kernel. The settings this",
+                    "class's documentation lists must be made first.", "",
+                    "@throws IllegalStateException when already loaded or closed, or when a setting the object leaves",
+                    "        to the application is missing (the message names it and its setter)");
+        } else {
+            out.javadoc("Loads the programs with autoload on, and creates the maps, in the kernel.", "",
+                    "@throws IllegalStateException when already loaded or closed");
+        }
         out.open("public void load()");
+        if (hasRequirements) {
+            out.line("requireRunTimeSettings();");
+        }
         out.line("object.load();");
         out.close();
         out.line("");
@@ -563,6 +581,171 @@ public final class SkeletonGenerator {
         out.close();
         out.line("");
         checkLayout(out, className, globals, maps);
+    }
+
+    // ---------------------------------------------------------------- settings left to the application
+
+    /** Class documentation lines listing what must be set before load, or none. */
+    private static List<String> requirementsDoc(List<RuntimeRequirement> required, List<MapPart> maps,
+            List<ProgPart> progs) {
+        if (required.isEmpty()) {
+            return List.of();
+        }
+        List<String> doc = new ArrayList<>();
+        doc.add("");
+        doc.add("<p><b>Set before {@link #load()}</b>: the object leaves these to the application, and");
+        doc.add("{@code load()} throws {@link IllegalStateException} naming any that is missing.");
+        doc.add("<ul>");
+        for (RuntimeRequirement requirement : required) {
+            doc.add("<li>" + requirementText(requirement, maps, progs, true) + "</li>");
+        }
+        doc.add("</ul>");
+        return doc;
+    }
+
+    /** What is missing and the call that sets it, as documentation (true) or as a message (false). */
+    private static String requirementText(RuntimeRequirement requirement, List<MapPart> maps, List<ProgPart> progs,
+            boolean javadoc) {
+        String name = requirement.name();
+        String quotedName = javadoc ? SourceBuilder.code(name) : name;
+        String section = "SEC(\"" + requirement.section() + "\")";
+        String call;
+        String what;
+        switch (requirement.kind()) {
+            case MAP_MAX_ENTRIES -> {
+                what = "map " + quotedName + " (" + requirement.section() + ") has max_entries 0";
+                call = "maps()." + mapAccessor(maps, name) + "().maxEntries(n)";
+            }
+            case MAP_KEY_SIZE -> {
+                what = "map " + quotedName + " (" + requirement.section() + ") has key size 0";
+                call = "maps()." + mapAccessor(maps, name) + "().map().keySize(n)";
+            }
+            case MAP_VALUE_SIZE -> {
+                what = "map " + quotedName + " (" + requirement.section() + ") has value size 0";
+                call = "maps()." + mapAccessor(maps, name) + "().map().valueSize(n)";
+            }
+            case INNER_MAP -> {
+                what = "map " + quotedName + " (" + requirement.section() + ") has no inner map definition";
+                call = "maps()." + mapAccessor(maps, name) + "().innerMap(template)";
+            }
+            case ATTACH_TARGET -> {
+                what = "program " + quotedName + " is in " + (javadoc ? SourceBuilder.code(section) : section)
+                        + " without a target";
+                call = "progs()." + progAccessor(progs, name) + "AttachTarget(function)";
+            }
+            default -> {
+                what = "program " + quotedName + " is in " + (javadoc ? SourceBuilder.code(section) : section)
+                        + " without a target program";
+                call = "progs()." + progAccessor(progs, name) + "AttachTarget(targetProgram, function)";
+            }
+        }
+        return what + ": call " + (javadoc ? SourceBuilder.code(call) : call);
+    }
+
+    private static String mapAccessor(List<MapPart> maps, String name) {
+        for (MapPart m : maps) {
+            if (m.spec().name().equals(name)) {
+                return m.accessor();
+            }
+        }
+        throw new IllegalStateException("no map part for " + name);
+    }
+
+    private static String progAccessor(List<ProgPart> progs, String name) {
+        for (ProgPart p : progs) {
+            if (p.spec().name().equals(name)) {
+                return p.accessor();
+            }
+        }
+        throw new IllegalStateException("no program part for " + name);
+    }
+
+    private static RuntimeRequirement requirement(List<RuntimeRequirement> required, String name,
+            RuntimeRequirement.Kind... kinds) {
+        for (RuntimeRequirement requirement : required) {
+            for (RuntimeRequirement.Kind kind : kinds) {
+                if (requirement.kind() == kind && requirement.name().equals(name)) {
+                    return requirement;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The check {@code load()} runs first: every setting the object leaves to the application was made. */
+    private void requireRunTimeSettings(SourceBuilder out, List<RuntimeRequirement> required, List<MapPart> maps,
+            List<ProgPart> progs) {
+        out.line("");
+        out.javadoc("Refuses to load while a setting the object leaves to the application is missing.", "",
+                "@throws IllegalStateException naming each missing setting and its setter");
+        out.open("private void requireRunTimeSettings()");
+        out.open("if (object.phase() != BpfObject.Phase.OPENED)");
+        out.line("return; // object.load() says what is wrong with the phase");
+        out.close();
+        out.line("List<String> missing = new ArrayList<>();");
+        for (RuntimeRequirement requirement : required) {
+            String name = requirement.name();
+            String condition = switch (requirement.kind()) {
+                case MAP_MAX_ENTRIES -> "maps." + mapAccessor(maps, name) + "().maxEntries() == 0";
+                case MAP_KEY_SIZE -> "maps." + mapAccessor(maps, name) + "().map().keySize() == 0";
+                case MAP_VALUE_SIZE -> "maps." + mapAccessor(maps, name) + "().map().valueSize() == 0";
+                case INNER_MAP -> "!maps." + mapAccessor(maps, name) + "().innerMapSet";
+                default -> "progs." + progAccessor(progs, name) + "().autoload() && !progs."
+                        + progAccessor(progs, name) + "TargetSet";
+            };
+            out.open("if (" + condition + ")");
+            out.line("missing.add(" + SourceBuilder.literal(requirementText(requirement, maps, progs, false)) + ");");
+            out.close();
+        }
+        out.open("if (!missing.isEmpty())");
+        out.line("throw new IllegalStateException(\"cannot load \" + OBJECT_RESOURCE + \" yet: \" + String.join(\"; \", missing)");
+        out.line("        + \" (between open() and load())\");");
+        out.close();
+        out.close();
+    }
+
+    /** A map-in-map's inner map setter that records the call for {@code load()}'s check. */
+    private void innerMapSetter(SourceBuilder out, MapPart m) {
+        out.line("");
+        out.line("private volatile boolean innerMapSet;");
+        out.line("");
+        out.javadoc("Gives this map-in-map, which has no inner map definition in the C code, the template its inner",
+                "maps are created from; required before load (the skeleton's {@code load()} checks it).", "",
+                "@param template a map of the inner maps' type, key and value size", "@return this accessor",
+                "@throws IllegalStateException after load");
+        out.open("public " + m.className() + " innerMap(BpfMap template)");
+        out.line("map.innerMap(template);");
+        out.line("innerMapSet = true;");
+        out.line("return this;");
+        out.close();
+    }
+
+    /** An attach-target setter for a program whose section names none, recording the call for {@code load()}. */
+    private void attachTargetSetter(SourceBuilder out, ProgPart p, RuntimeRequirement target) {
+        String flag = p.accessor() + "TargetSet";
+        String section = SourceBuilder.code("SEC(\"" + p.spec().sectionName() + "\")");
+        out.line("");
+        out.line("private volatile boolean " + flag + ";");
+        out.line("");
+        if (target.kind() == RuntimeRequirement.Kind.ATTACH_TARGET_PROGRAM) {
+            out.javadoc("Sets what " + SourceBuilder.code(p.spec().name()) + " replaces: its " + section
+                            + " names no target, so this is",
+                    "required before load while the program's autoload is on (the skeleton's {@code load()} checks it).",
+                    "", "@param target the loaded program whose function this one replaces",
+                    "@param function the function of {@code target} to replace", "@return these programs");
+            out.open("public Progs " + p.accessor() + "AttachTarget(BpfProgram target, String function)");
+            out.line("object.program(" + SourceBuilder.literal(p.spec().name()) + ").attachTarget(target, function);");
+        } else {
+            out.javadoc("Sets the attach target of " + SourceBuilder.code(p.spec().name()) + ": its " + section
+                            + " names none, so this is",
+                    "required before load while the program's autoload is on (the skeleton's {@code load()} checks it).",
+                    "", "@param function the kernel function (or hook) to attach to", "@return these programs");
+            out.open("public Progs " + p.accessor() + "AttachTarget(String function)");
+            out.line("object.program(" + SourceBuilder.literal(p.spec().name()) + ").attachTarget(function);");
+        }
+        out.line(flag + " = true;");
+        out.line("return this;");
+        out.close();
     }
 
     private void checkLayout(SourceBuilder out, String className, List<GlobalPart> globals, List<MapPart> maps) {
@@ -849,7 +1032,14 @@ public final class SkeletonGenerator {
         return shape instanceof Shape.Scalar s && s.prim().isInteger();
     }
 
-    private void mapsPart(SourceBuilder out, String className, List<MapPart> maps, List<InternalMap> internal) {
+    private void mapsPart(SourceBuilder out, String className, List<MapPart> maps, List<InternalMap> internal,
+            List<RuntimeRequirement> required) {
+        Set<String> innerMapRequired = new HashSet<>();
+        for (RuntimeRequirement requirement : required) {
+            if (requirement.kind() == RuntimeRequirement.Kind.INNER_MAP) {
+                innerMapRequired.add(requirement.name());
+            }
+        }
         out.line("");
         out.javadoc("The object's maps, one accessor each; the global sections' internal maps are here too.");
         out.open("public static final class Maps");
@@ -907,12 +1097,12 @@ public final class SkeletonGenerator {
             }
         }
         for (MapPart m : maps) {
-            mapClass(out, m);
+            mapClass(out, m, innerMapRequired.contains(m.spec().name()));
         }
         out.close();
     }
 
-    private void mapClass(SourceBuilder out, MapPart m) {
+    private void mapClass(SourceBuilder out, MapPart m, boolean needsInnerMap) {
         String x = m.className();
         String name = SourceBuilder.code(m.spec().name());
         Optional<MapType> type = m.spec().mapType();
@@ -955,6 +1145,9 @@ public final class SkeletonGenerator {
         out.line("map.maxEntries(maxEntries);");
         out.line("return this;");
         out.close();
+        if (needsInnerMap) {
+            innerMapSetter(out, m);
+        }
         if (k != null) {
             boolean perCpu = type.isPresent() && PER_CPU.contains(type.get());
             String cpuNote = perCpu ? " (a per-CPU map: CPU 0's value; see getPerCpu)" : "";
@@ -1050,7 +1243,7 @@ public final class SkeletonGenerator {
         out.close();
     }
 
-    private void progsPart(SourceBuilder out, List<ProgPart> progs) {
+    private void progsPart(SourceBuilder out, List<ProgPart> progs, List<RuntimeRequirement> required) {
         out.line("");
         out.javadoc("The object's programs, one accessor per C function.");
         out.open("public static final class Progs");
@@ -1067,6 +1260,11 @@ public final class SkeletonGenerator {
             out.open("public BpfProgram " + p.accessor() + "()");
             out.line("return object.program(" + SourceBuilder.literal(p.spec().name()) + ");");
             out.close();
+            RuntimeRequirement target = requirement(required, p.spec().name(), RuntimeRequirement.Kind.ATTACH_TARGET,
+                    RuntimeRequirement.Kind.ATTACH_TARGET_PROGRAM);
+            if (target != null) {
+                attachTargetSetter(out, p, target);
+            }
         }
         out.close();
     }

@@ -12,8 +12,9 @@ import java.util.Objects;
  *                 {@code section "maps"}, {@code object}
  * @param message  what is wrong
  * @param fix      how to fix it
+ * @param rule     the validation rule that found it, or null for a problem no rule stands for
  */
-public record Problem(Severity severity, String source, String subject, String message, String fix) {
+public record Problem(Severity severity, String source, String subject, String message, String fix, Rule rule) {
 
     /** Whether a problem fails the build. */
     public enum Severity {
@@ -31,6 +32,7 @@ public record Problem(Severity severity, String source, String subject, String m
      * @param subject  what the problem is about
      * @param message  what is wrong
      * @param fix      how to fix it
+     * @param rule     the rule that found it, or null
      */
     public Problem {
         Objects.requireNonNull(severity, "severity");
@@ -41,12 +43,36 @@ public record Problem(Severity severity, String source, String subject, String m
     }
 
     /**
-     * One line for the build log: {@code x.bpf.c: program handle: <message>. Fix: <fix>}.
+     * A problem no validation rule stands for.
+     *
+     * @param severity whether it fails the build
+     * @param source   the source file
+     * @param subject  what the problem is about
+     * @param message  what is wrong
+     * @param fix      how to fix it
+     */
+    public Problem(Severity severity, String source, String subject, String message, String fix) {
+        this(severity, source, subject, message, fix, null);
+    }
+
+    /**
+     * The same problem with another severity (a build's {@link ValidationSettings} changed it).
+     *
+     * @param newSeverity the severity to report
+     * @return a copy with that severity
+     */
+    public Problem withSeverity(Severity newSeverity) {
+        return new Problem(newSeverity, source, subject, message, fix, rule);
+    }
+
+    /**
+     * One line for the build log:
+     * {@code x.bpf.c: program handle: [BPF010 section-unknown] <message> Fix: <fix>}.
      *
      * @return the problem as one line
      */
     @Override
     public String toString() {
-        return source + ": " + subject + ": " + message + " Fix: " + fix;
+        return source + ": " + subject + ": " + (rule == null ? "" : rule.tag() + " ") + message + " Fix: " + fix;
     }
 }

@@ -8,10 +8,13 @@ import dev.bpfj.toolchain.object.BpfObjectSpec;
 import dev.bpfj.toolchain.object.MapSpec;
 import dev.bpfj.toolchain.validate.BpfObjectValidator;
 import dev.bpfj.toolchain.validate.Problem;
+import dev.bpfj.toolchain.validate.Rule;
+import dev.bpfj.toolchain.validate.ValidationSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,9 +46,17 @@ class CorpusShapesTest {
     @Test
     void acceptsNewerLibbpfSectionNames() throws Exception {
         Path object = ClangFixtures.compile(Path.of("src/test/bpf/corpus_shapes.bpf.c"), work.resolve("objects"));
-        List<Problem> errors = BpfObjectValidator.validate(object, "corpus_shapes.bpf.c").stream()
+        // Recognised, and accepted once the build says it targets a libbpf that has them...
+        List<Problem> errors = BpfObjectValidator.validate(object, "corpus_shapes.bpf.c",
+                        ValidationSettings.of("1.8", Map.of())).stream()
                 .filter(p -> p.severity() == Problem.Severity.ERROR).toList();
         assertEquals(List.of(), errors);
+        // ...while against the default minimum (libbpf 1.0) they are version errors, nothing else.
+        for (Problem problem : BpfObjectValidator.validate(object, "corpus_shapes.bpf.c")) {
+            if (problem.severity() == Problem.Severity.ERROR) {
+                assertEquals(Rule.LIBBPF_VERSION, problem.rule(), problem.toString());
+            }
+        }
     }
 
     @Test

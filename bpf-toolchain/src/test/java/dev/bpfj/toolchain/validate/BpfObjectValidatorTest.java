@@ -1,6 +1,7 @@
 package dev.bpfj.toolchain.validate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bpfj.toolchain.clang.BpfCompiler;
@@ -10,6 +11,7 @@ import dev.bpfj.toolchain.clang.ObjectChecker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,11 +26,21 @@ class BpfObjectValidatorTest {
     Path dir;
 
     private List<Problem> problems(String source, String... cflags) throws Exception {
+        return problems(ValidationSettings.defaults(), source, cflags);
+    }
+
+    private List<Problem> problems(ValidationSettings settings, String source, String... cflags) throws Exception {
         Path src = Files.createDirectories(dir.resolve("src"));
         Files.writeString(src.resolve("t.bpf.c"), source);
         new BpfCompiler(BuildLog.silent(), ObjectChecker.none())
                 .compile(CompileRequest.builder(src, dir.resolve("out")).cflags(List.of(cflags)).parallelism(1).build());
-        return BpfObjectValidator.validate(dir.resolve("out/t.bpf.o"), "t.bpf.c");
+        return BpfObjectValidator.validate(dir.resolve("out/t.bpf.o"), "t.bpf.c", settings);
+    }
+
+    private static void assertRule(Problem problem, Rule rule, Problem.Severity severity) {
+        assertEquals(rule, problem.rule(), problem.toString());
+        assertEquals(severity, problem.severity(), problem.toString());
+        assertTrue(problem.toString().contains(": " + rule.tag() + " "), problem.toString());
     }
 
     private static Problem only(List<Problem> problems) {
@@ -99,12 +111,16 @@ class BpfObjectValidatorTest {
     @Test
     void tracepointWithoutCategoryOrName() throws Exception {
         Problem problem = only(problems(HEADERS + program("tracepoint/sys_enter_open", "") + GPL));
-        assertError(problem, "program handler", "needs both a category and a name",
-                "SEC(\"tracepoint/syscalls/sys_enter_open\")");
+        assertRule(problem, Rule.TRACEPOINT_MANUAL_ATTACH, Problem.Severity.WARNING);
+        assertTrue(problem.message().contains("a tracepoint name without its category"), problem.toString());
+        assertTrue(problem.fix().contains("attachTracepoint(\"syscalls\", \"sys_enter_open\")"), problem.toString());
+
+        Problem empty = only(problems(HEADERS + program("tracepoint/syscalls/", "") + GPL));
+        assertRule(empty, Rule.TRACEPOINT_MALFORMED, Problem.Severity.ERROR);
 
         Problem bare = only(problems(HEADERS + program("tp", "") + GPL));
         assertEquals(Problem.Severity.WARNING, bare.severity());
-        assertTrue(bare.message().contains("cannot attach it automatically"), bare.toString());
+        assertTrue(bare.message().contains("cannot attach it by itself"), bare.toString());
 
         Problem raw = only(problems(HEADERS + program("raw_tp/sched/sched_switch", "") + GPL));
         assertError(raw, "program handler", "raw tracepoints are named without a category", "SEC(\"raw_tp/sched_switch\")");
@@ -113,7 +129,11 @@ class BpfObjectValidatorTest {
     @Test
     void btfAttachedProgramsNeedATarget() throws Exception {
         Problem problem = only(problems(HEADERS + program("fentry", "") + GPL));
-        assertError(problem, "program handler", "without a target", "SEC(\"fentry/do_unlinkat\")");
+        assertRule(problem, Rule.ATTACH_TARGET_RUNTIME, Problem.Severity.WARNING);
+        assertTrue(problem.message().contains("without a target"), problem.toString());
+        assertTrue(problem.fix().contains("attachTarget(\"do_unlinkat\") on program handler"), problem.toString());
+        Problem freplace = only(problems(HEADERS + program("freplace", "") + GPL));
+        assertTrue(freplace.fix().contains("attachTarget(targetProgram, \"<function>\")"), freplace.toString());
     }
 
     @Test
@@ -121,7 +141,7 @@ class BpfObjectValidatorTest {
         for (String section : List.of("?tracepoint/sched/sched_switch", "tp/syscalls/sys_exit_read", "raw_tp/sched_switch",
                 "tp_btf/sched_switch", "fentry/do_unlinkat", "fexit.s/x", "kprobe/do_sys_open", "kretprobe",
                 "kprobe.multi/tcp_*", "ksyscall/openat", "uprobe", "uretprobe.s//bin/bash:readline", "usdt",
-                "xdp", "xdp.frags", "tc/ingress", "tcx/egress", "classifier", "cgroup_skb/egress", "cgroup/bind4",
+                "xdp", "xdp.frags", "tc", "tcx/egress", "classifier", "cgroup_skb/egress", "cgroup/bind4",
                 "sockops", "sk_msg", "sk_skb/stream_verdict", "lsm/file_open", "iter/task", "syscall",
                 "perf_event", "socket", "netfilter", "sk_lookup", "struct_ops/x", "flow_dissector")) {
             assertTrue(SectionDefinitions.match(SectionDefinitions.withoutAutoloadMarker(section)).isPresent(), section);
@@ -130,9 +150,114 @@ class BpfObjectValidatorTest {
     }
 
     @Test
-    void missingLicense() throws Exception {
+    void missingLicenseIsAWarningUntilAGplOnlyHelperIsCalled() throws Exception {
         Problem problem = only(problems(HEADERS + program("xdp", "")));
-        assertError(problem, "object", "has no license section", "char LICENSE[] SEC(\"license\")");
+        assertRule(problem, Rule.LICENSE_MISSING, Problem.Severity.WARNING);
+        assertTrue(problem.message().contains("has no license section"), problem.toString());
+        assertTrue(problem.fix().contains("char LICENSE[] SEC(\"license\")"), problem.toString());
+
+        Problem gpl = only(problems(HEADERS + program("xdp", "    bpf_printk(\"x\");")));
+        assertRule(gpl, Rule.GPL_ONLY_HELPER, Problem.Severity.ERROR);
+        assertTrue(gpl.message().contains("bpf_trace_printk (#6), but there is no license section"), gpl.toString());
+    }
+
+    @Test
+    void sectionsNeedingANewerLibbpfThanTheConfiguredMinimum() throws Exception {
+        String source = HEADERS + program("tcx/ingress", "") + GPL;
+        Problem problem = only(problems(source));
+        assertRule(problem, Rule.LIBBPF_VERSION, Problem.Severity.ERROR);
+        assertTrue(problem.message().contains("needs libbpf \u2265 1.3 (configured minimum 1.0)"), problem.toString());
+        assertTrue(problem.fix().contains("-Dbpf.minLibbpf=1.3") && problem.fix().contains("SEC(\"tc\")"),
+                problem.toString());
+        assertEquals(List.of(), problems(ValidationSettings.of("1.3", Map.of()), source));
+        Problem optional = only(problems(HEADERS + program("?tcx/ingress", "") + GPL));
+        assertRule(optional, Rule.LIBBPF_VERSION, Problem.Severity.WARNING);
+        assertTrue(optional.message().contains("its autoload is off"), optional.toString());
+        Problem session = only(problems(ValidationSettings.of("1.4", Map.of()),
+                HEADERS + program("kprobe.session/do_unlinkat", "") + GPL));
+        assertTrue(session.message().contains("needs libbpf \u2265 1.5 (configured minimum 1.4)"), session.toString());
+    }
+
+    @Test
+    void aBuildChangesRuleLevelsById() throws Exception {
+        String source = HEADERS + program("tracepoint/syscall/sys_enter_open", "") + GPL;
+        assertRule(only(problems(source)), Rule.TRACEPOINT_CATEGORY, Problem.Severity.ERROR);
+        assertRule(only(problems(ValidationSettings.of(null, Map.of("BPF014", "warning")), source)),
+                Rule.TRACEPOINT_CATEGORY, Problem.Severity.WARNING);
+        assertEquals(List.of(), problems(ValidationSettings.of(null, Map.of("tracepoint-category", "ignore")), source));
+        assertRule(only(problems(ValidationSettings.of(null, Map.of("license-missing", "error")),
+                HEADERS + program("xdp", ""))), Rule.LICENSE_MISSING, Problem.Severity.ERROR);
+    }
+
+    @Test
+    void badSettingsAreRefusedWithTheFix() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ValidationSettings.of(null, Map.of("BPF777", "ignore")))
+                .getMessage().contains("unknown validation rule 'BPF777'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ValidationSettings.of(null, Map.of("BPF036", "maybe")))
+                .getMessage().contains("use error, warning or ignore"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ValidationSettings.of(null, Map.of("elf-header", "ignore")))
+                .getMessage().contains("cannot be lowered"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ValidationSettings.of("0.8", Map.of()))
+                .getMessage().contains("older than bpfj's runtime supports"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ValidationSettings.of("one", Map.of()))
+                .getMessage().contains("is not a libbpf version"));
+    }
+
+    @Test
+    void undefinedExternFunctions() throws Exception {
+        List<Problem> problems = problems(HEADERS + """
+                char a[64], b[64];
+                int n;
+                """ + program("tp/syscalls/sys_enter_openat", "    if (memcmp(a, b, n) == 0) return helper_nobody_wrote(1);")
+                + GPL, "-Wno-implicit-function-declaration");
+        assertEquals(2, problems.size(), problems.toString());
+        Problem memcmp = problems.get(0);
+        assertRule(memcmp, Rule.EXTERN_UNDEFINED, Problem.Severity.ERROR);
+        assertTrue(memcmp.message().contains("calls memcmp(), which is defined nowhere")
+                && memcmp.message().contains("failed to find BTF for extern 'memcmp'"), memcmp.toString());
+        assertTrue(memcmp.fix().contains("__builtin_memcmp"), memcmp.toString());
+        assertTrue(problems.get(1).message().contains("helper_nobody_wrote()"), problems.get(1).toString());
+        assertTrue(problems.get(1).fix().contains("__ksym"), problems.get(1).toString());
+
+        assertEquals(List.of(), problems(HEADERS + """
+                extern struct task_struct *bpf_task_acquire(struct task_struct *p) __ksym;
+                extern void bpf_task_release(struct task_struct *p) __ksym;
+                """ + program("tp_btf/task_newtask", """
+                    struct task_struct *t = bpf_task_acquire((struct task_struct *)ctx);
+                    if (t) bpf_task_release(t);""") + GPL), "kfuncs declared __ksym are fine");
+    }
+
+    @Test
+    void runtimeConfiguredMapsAreWarningsNamingTheCall() throws Exception {
+        Problem inner = mapProblem("struct { __uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS); __uint(max_entries, 4); "
+                + "__type(key, __u32); __type(value, __u32); } outer SEC(\".maps\");",
+                "__u32 k = 0; bpf_map_lookup_elem(&outer, &k);");
+        assertRule(inner, Rule.INNER_MAP_RUNTIME, Problem.Severity.WARNING);
+        assertTrue(inner.fix().contains("innerMap(templateMap) on map outer"), inner.toString());
+
+        Problem sized = mapProblem("struct { __uint(type, BPF_MAP_TYPE_HASH); __type(key, int); __type(value, long); } h SEC(\".maps\");",
+                "int k = 0; bpf_map_lookup_elem(&h, &k);");
+        assertRule(sized, Rule.MAP_MAX_ENTRIES, Problem.Severity.WARNING);
+        assertTrue(sized.fix().contains("maxEntries(n) on map h"), sized.toString());
+
+        Problem ring = mapProblem("struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 1000); } rb SEC(\".maps\");",
+                "bpf_ringbuf_output(&rb, ctx, 8, 0);");
+        assertRule(ring, Rule.RINGBUF_SIZE, Problem.Severity.WARNING);
+        assertTrue(ring.message().contains("rounds it up at load, to 4096 bytes"), ring.toString());
+        Problem ring3 = mapProblem("struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 3 * 4096); } rb SEC(\".maps\");",
+                "bpf_ringbuf_output(&rb, ctx, 8, 0);");
+        assertTrue(ring3.fix().contains("16384"), ring3.toString());
+        Problem keyless = mapProblem("struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(value, long); } h SEC(\".maps\");",
+                "int k = 0; bpf_map_lookup_elem(&h, &k);");
+        assertRule(keyless, Rule.MAP_SIZE_RUNTIME, Problem.Severity.WARNING);
+        assertTrue(keyless.fix().contains("keySize(n) on map h"), keyless.toString());
+        // libbpf-tools' stack maps: the tool sets the value size (stack depth) before load.
+        Problem stacks = mapProblem("struct { __uint(type, BPF_MAP_TYPE_STACK_TRACE); __uint(key_size, sizeof(__u32)); "
+                + "__uint(max_entries, 64); } stacks SEC(\".maps\");", "bpf_get_stackid(ctx, &stacks, 0);");
+        assertRule(stacks, Rule.MAP_SIZE_RUNTIME, Problem.Severity.WARNING);
+        assertTrue(stacks.fix().contains("valueSize(n) on map stacks"), stacks.toString());
+        assertRule(mapProblem("struct { __uint(type, BPF_MAP_TYPE_RINGBUF); } rb SEC(\".maps\");",
+                "bpf_ringbuf_output(&rb, ctx, 8, 0);"), Rule.MAP_MAX_ENTRIES, Problem.Severity.WARNING);
     }
 
     @Test
@@ -174,19 +299,11 @@ class BpfObjectValidatorTest {
 
     @Test
     void mapDefinitionsTheKernelRejects() throws Exception {
-        assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 5000); } rb SEC(\".maps\");",
-                "bpf_ringbuf_output(&rb, ctx, 8, 0);"), "map rb", "of 5000 bytes", "__uint(max_entries, 8192)");
-        assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 3 * 4096); } rb SEC(\".maps\");",
-                "bpf_ringbuf_output(&rb, ctx, 8, 0);"), "map rb", "power of two", "16384");
         assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); __type(key, int); } rb SEC(\".maps\");",
                 "bpf_ringbuf_output(&rb, ctx, 8, 0);"), "map rb", "with a key or value", "only has max_entries");
         assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY); __uint(key_size, 8); __uint(value_size, 4); } pe SEC(\".maps\");",
                 "bpf_perf_event_output(ctx, &pe, BPF_F_CURRENT_CPU, ctx, 8);"), "map pe", "key size 8 and value size 4",
                 "sizeof(int)");
-        assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_HASH); __type(key, int); __type(value, long); } h SEC(\".maps\");",
-                "int k = 0; bpf_map_lookup_elem(&h, &k);"), "map h", "without max_entries", "__uint(max_entries, N)");
-        assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(value, long); } h SEC(\".maps\");",
-                "int k = 0; bpf_map_lookup_elem(&h, &k);"), "map h", "without a key", "__type(key");
         assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 8); __type(key, __u64); __type(value, long); } a SEC(\".maps\");",
                 "__u64 k = 0; bpf_map_lookup_elem(&a, &k);"), "map a", "key size 8", "__type(key, __u32)");
         assertError(mapProblem("struct { __uint(type, BPF_MAP_TYPE_LPM_TRIE); __uint(max_entries, 8); __type(key, __u64); __type(value, long); } t SEC(\".maps\");",
@@ -198,6 +315,7 @@ class BpfObjectValidatorTest {
         List<Problem> problems = problems(HEADERS + """
                 struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64); } unused SEC(".maps");
                 __attribute__((noinline)) int forgotten(int x) { return x + 1; }
+                __attribute__((noinline, weak)) int offered_by_a_library(int x) { return x + 2; }
                 """ + program("xdp", "") + GPL);
         assertEquals(2, problems.size(), problems.toString());
         assertTrue(problems.stream().allMatch(p -> p.severity() == Problem.Severity.WARNING), problems.toString());

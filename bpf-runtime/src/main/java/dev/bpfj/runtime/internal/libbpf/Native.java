@@ -96,6 +96,16 @@ public final class Native {
         return Library.MAJOR + "." + Library.MINOR;
     }
 
+    /** The loaded libbpf's major version; binds libbpf if that has not happened yet. */
+    public static int libbpfMajor() {
+        return Library.MAJOR;
+    }
+
+    /** The loaded libbpf's minor version; binds libbpf if that has not happened yet. */
+    public static int libbpfMinor() {
+        return Library.MINOR;
+    }
+
     /** Makes sure libbpf is bound, version-checked and its log routed; idempotent. */
     public static void ensureLibbpf() {
         if (Library.MAJOR < MIN_MAJOR) {
