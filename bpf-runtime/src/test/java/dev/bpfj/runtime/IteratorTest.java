@@ -1,0 +1,74 @@
+package dev.bpfj.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bpfj.test.KernelTest;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** BPF iterators: task iterator output read as text, parameters, and swapping the link's program. */
+@KernelTest(needs = KernelTest.Facility.CLANG)
+class IteratorTest {
+
+    @Test
+    void taskIteratorListsThisProcess() throws Exception {
+        long fdsBefore = Fixtures.openFds();
+        try (BpfObject object = Fixtures.open("iter_task")) {
+            object.load();
+            try (BpfIterator tasks = object.program("list_tasks").iterate()) {
+                String output = tasks.readString();
+                assertTrue(output.lines().anyMatch(line -> line.startsWith("task " + Fixtures.tgid() + " " + Fixtures.tgid() + " ")),
+                        "the iterator lists this JVM's main task:\n" + head(output));
+                // Every open() is a new pass.
+                try (InputStream again = tasks.open()) {
+                    assertTrue(new String(again.readAllBytes()).contains("task " + Fixtures.tgid() + " "));
+                }
+                // The link's program can be swapped in place: the same link now prints tgids.
+                tasks.link().updateProgram(object.program("list_tgids"));
+                assertEquals("list_tgids", tasks.link().program().name());
+                String swapped = tasks.readString();
+                assertTrue(swapped.lines().anyMatch(("tgid " + Fixtures.tgid())::equals), head(swapped));
+                assertFalse(swapped.contains("task "), head(swapped));
+            }
+        }
+        assertEquals(fdsBefore, Fixtures.openFds(), "iterator and link fds closed");
+    }
+
+    @Test
+    void processParameterLimitsTheWalkToOneProcess() {
+        try (BpfObject object = Fixtures.open("iter_task")) {
+            object.load();
+            try (BpfIterator tasks = object.program("list_tasks").iterate(IteratorOptions.process(Fixtures.tgid()))) {
+                String output = tasks.readString();
+                Set<String> tgids = output.lines().map(line -> line.split(" ")[1]).collect(Collectors.toSet());
+                assertEquals(Set.of(Integer.toString(Fixtures.tgid())), tgids, head(output));
+                assertTrue(output.lines().count() > 1, "a JVM has several threads:\n" + head(output));
+            }
+            // The kernel accepts a process that does not exist and walks nothing.
+            try (BpfIterator none = object.program("list_tasks").iterate(IteratorOptions.process(Integer.MAX_VALUE - 7))) {
+                assertEquals("", none.readString());
+            }
+            assertThrows(IllegalArgumentException.class, () -> IteratorOptions.thread(0));
+        }
+    }
+
+    @Test
+    void iteratingAProgramOfAnotherKindFailsClearly() {
+        try (BpfObject object = Fixtures.open("counter")) {
+            object.load();
+            BpfException wrong = assertThrows(BpfException.class, () -> object.program("count_openat").iterate());
+            assertTrue(wrong.getMessage().startsWith("attach program count_openat (tp/syscalls/sys_enter_openat) to iterator"),
+                    wrong.getMessage());
+        }
+    }
+
+    private static String head(String text) {
+        return Arrays.stream(text.split("\n")).limit(10).collect(Collectors.joining("\n"));
+    }
+}
