@@ -44,11 +44,16 @@ public final class BpfLink implements AutoCloseable {
 
     /** A link over several kernel links (for example one per CPU), closed together; {@code handles} is not empty. */
     BpfLink(BpfProgram program, List<MemorySegment> handles, Path pinnedAt) {
+        this(program, handles, pinnedAt, program != null ? program.name() : "pinned at " + pinnedAt);
+    }
+
+    /** A link with its own label for messages, for links of no program (a struct_ops registration). */
+    BpfLink(BpfProgram program, List<MemorySegment> handles, Path pinnedAt, String label) {
         this.program = program;
         this.handles = List.copyOf(handles);
         this.handle = this.handles.getFirst();
         this.pinnedAt = pinnedAt;
-        this.label = program != null ? program.name() : "pinned at " + pinnedAt;
+        this.label = label;
         this.state = new State(this.handles);
         this.cleanable = CLEANER.register(this, state);
     }

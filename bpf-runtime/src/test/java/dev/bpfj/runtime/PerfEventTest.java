@@ -50,7 +50,7 @@ class PerfEventTest {
             assertTrue(wrong.getMessage().startsWith("attach program count_openat (tp/syscalls/sys_enter_openat) to software cpu-clock at 99 Hz on CPU "),
                     wrong.getMessage());
         }
-        assertEquals(fdsBefore, Fixtures.openFds(), "a failed attach closes the perf event it opened " + before + " " + fds());
+        assertEquals(fdsBefore, Fixtures.openFds(), "a failed attach closes the perf event it opened");
         try (BpfObject object = Fixtures.open("perf_sample")) {
             object.load();
             // Hardware counters exist on bare metal and are missing in most VMs: either way the result is clear.

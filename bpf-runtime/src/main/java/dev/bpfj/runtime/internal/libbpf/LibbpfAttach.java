@@ -356,4 +356,43 @@ public final class LibbpfAttach {
             throw Native.rethrow(t);
         }
     }
+
+    private static final class btf__load_vmlinux_btf {
+        static final MethodHandle HANDLE = Native.libbpf("btf__load_vmlinux_btf", FunctionDescriptor.of(ADDRESS), ERRNO);
+    }
+
+    /** Calls libbpf's {@code btf__load_vmlinux_btf}: the running kernel's BTF, or NULL with errno in {@code capture}. */
+    public static MemorySegment btf__load_vmlinux_btf(MemorySegment capture) {
+        try {
+            return (MemorySegment) btf__load_vmlinux_btf.HANDLE.invokeExact(capture);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private static final class btf__type_cnt {
+        static final MethodHandle HANDLE = Native.libbpf("btf__type_cnt", FunctionDescriptor.of(JAVA_INT, ADDRESS), NONE);
+    }
+
+    /** Calls libbpf's {@code btf__type_cnt}. */
+    public static int btf__type_cnt(MemorySegment btf) {
+        try {
+            return (int) btf__type_cnt.HANDLE.invokeExact(btf);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private static final class btf__free {
+        static final MethodHandle HANDLE = Native.libbpf("btf__free", FunctionDescriptor.ofVoid(ADDRESS), NONE);
+    }
+
+    /** Calls libbpf's {@code btf__free}. */
+    public static void btf__free(MemorySegment btf) {
+        try {
+            btf__free.HANDLE.invokeExact(btf);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
 }
