@@ -30,6 +30,7 @@ public final class BpfFeatures {
 
     private static final int BTF_KIND_STRUCT = 4;
     private static final int BTF_KIND_ENUM = 6;
+    private static final long PROG_LOAD_OPTS_SIZE = 104;
     private static volatile Map<String, Map<String, Long>> kernelEnums;
 
     private BpfFeatures() {
@@ -39,14 +40,24 @@ public final class BpfFeatures {
     public static boolean programType(ProgramType type) {
         requireKnown(type == ProgramType.UNSPEC || type == ProgramType.UNKNOWN, type);
         Native.ensureLibbpf();
-        return probeResult("probe program type", type.name(), LibbpfAttach.libbpf_probe_bpf_prog_type(type.value(), MemorySegment.NULL));
+        int rc = LibbpfAttach.libbpf_probe_bpf_prog_type(type.value(), MemorySegment.NULL);
+        if (rc == -Errno.EOPNOTSUPP) {
+            throw new BpfException("probe program type", type.name(), Errno.EOPNOTSUPP, "libbpf " + Native.libbpfVersion()
+                    + " does not know how to probe this program type (a newer libbpf does)");
+        }
+        return probeResult("probe program type", type.name(), rc);
     }
 
     /** True when the kernel creates maps of {@code type} ({@code libbpf_probe_bpf_map_type}). */
     public static boolean mapType(MapType type) {
         requireKnown(type == MapType.UNSPEC || type == MapType.UNKNOWN, type);
         Native.ensureLibbpf();
-        return probeResult("probe map type", type.name(), LibbpfAttach.libbpf_probe_bpf_map_type(type.value(), MemorySegment.NULL));
+        int rc = LibbpfAttach.libbpf_probe_bpf_map_type(type.value(), MemorySegment.NULL);
+        if (rc == -Errno.EOPNOTSUPP) {
+            throw new BpfException("probe map type", type.name(), Errno.EOPNOTSUPP, "libbpf " + Native.libbpfVersion()
+                    + " does not know how to probe this map type (a newer libbpf does)");
+        }
+        return probeResult("probe map type", type.name(), rc);
     }
 
     /**
@@ -63,7 +74,64 @@ public final class BpfFeatures {
         if (rc == -Errno.EOPNOTSUPP) {
             return false; // the program type is unsupported, so is the helper in it
         }
-        return probeResult("probe helper", helperId + " in " + type, rc);
+        if (!probeResult("probe helper", helperId + " in " + type, rc)) {
+            return false;
+        }
+        // libbpf 1.1 recognises only older verifier messages for an unavailable helper; newer kernels
+        // say "program of this type cannot use helper", which it takes for "available". Ask again.
+        return !verifierRefusesHelper(type, helperId);
+    }
+
+    /**
+     * Loads {@code r1..r5 = 0; call helperId; r0 = 0; exit} as a program of {@code type} and
+     * returns true when the verifier's log says the helper is not available to that type. Other
+     * rejections (argument checks, a missing attach type) say nothing about the helper: false.
+     */
+    private static boolean verifierRefusesHelper(ProgramType type, int helperId) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment insns = arena.allocate(8L * 8, 8);
+            for (int register = 1; register <= 5; register++) {
+                instruction(insns, register - 1, 0xb7, register, 0); // r<n> = 0
+            }
+            instruction(insns, 5, 0x85, 0, helperId); // call helperId
+            instruction(insns, 6, 0xb7, 0, 0); // r0 = 0
+            instruction(insns, 7, 0x95, 0, 0); // exit
+            int logSize = 64 * 1024;
+            MemorySegment log = arena.allocate(logSize);
+            MemorySegment opts = arena.allocate(PROG_LOAD_OPTS_SIZE, 8);
+            opts.set(ValueLayout.JAVA_LONG, 0, PROG_LOAD_OPTS_SIZE);
+            opts.set(ValueLayout.JAVA_INT, 12, expectedAttachType(type));
+            opts.set(ValueLayout.JAVA_INT, 88, 1);
+            opts.set(ValueLayout.JAVA_INT, 92, logSize);
+            opts.set(ValueLayout.ADDRESS, 96, log);
+            int fd = LibbpfAttach.bpf_prog_load(type.value(), MemorySegment.NULL, arena.allocateFrom("GPL"), insns, 8, opts);
+            if (fd >= 0) {
+                dev.bpfj.runtime.internal.libbpf.Libc.close(Native.captureSegment(arena), fd);
+                return false;
+            }
+            String text = log.getString(0);
+            return text.contains("cannot use helper") || text.contains("unknown func") || text.contains("invalid func");
+        }
+    }
+
+    private static void instruction(MemorySegment insns, int index, int code, int dst, int imm) {
+        long at = 8L * index;
+        insns.set(ValueLayout.JAVA_BYTE, at, (byte) code);
+        insns.set(ValueLayout.JAVA_BYTE, at + 1, (byte) dst);
+        insns.set(ValueLayout.JAVA_SHORT, at + 2, (short) 0);
+        insns.set(ValueLayout.JAVA_INT, at + 4, imm);
+    }
+
+    /** An attach type the kernel requires at load for program types that need one, else 0. */
+    private static int expectedAttachType(ProgramType type) {
+        return switch (type) {
+            case CGROUP_SOCK_ADDR -> AttachType.CGROUP_INET4_CONNECT.value();
+            case CGROUP_SOCKOPT -> AttachType.CGROUP_GETSOCKOPT.value();
+            case SK_LOOKUP -> AttachType.SK_LOOKUP.value();
+            case NETFILTER -> AttachType.NETFILTER.value();
+            case CGROUP_SOCK -> AttachType.CGROUP_INET_SOCK_CREATE.value();
+            default -> 0;
+        };
     }
 
     /**
@@ -114,12 +182,12 @@ public final class BpfFeatures {
         text.append("kernel BTF ").append(kernelBtf() ? "is available" : "is NOT available").append('\n');
         for (ProgramType type : ProgramType.values()) {
             if (type != ProgramType.UNSPEC && type != ProgramType.UNKNOWN) {
-                line(text, "program_type", type.name(), programType(type));
+                line(text, "program_type", type.name(), () -> programType(type));
             }
         }
         for (MapType type : MapType.values()) {
             if (type != MapType.UNSPEC && type != MapType.UNKNOWN) {
-                line(text, "map_type", type.name(), mapType(type));
+                line(text, "map_type", type.name(), () -> mapType(type));
             }
         }
         if (kernelBtf()) {
@@ -131,6 +199,15 @@ public final class BpfFeatures {
         }
         line(text, "device", "netkit", netkitDevices());
         return text.toString();
+    }
+
+    private static void line(StringBuilder text, String what, String name, java.util.function.BooleanSupplier probe) {
+        try {
+            line(text, what, name, probe.getAsBoolean());
+        } catch (BpfException unprobeable) {
+            text.append(what).append(' ').append(name.toLowerCase(Locale.ROOT)).append(" cannot be probed: ")
+                    .append(unprobeable.hint() != null ? unprobeable.hint() : unprobeable.getMessage()).append('\n');
+        }
     }
 
     private static void line(StringBuilder text, String what, String name, boolean available) {

@@ -335,6 +335,9 @@ public final class BpfObject implements AutoCloseable {
             return new VerifierException(name, program, errno, verifierLog);
         }
         String hint = Environment.hintFor(errno);
+        if (hint == null) {
+            hint = LoadHints.refusedKind(this, errno, log);
+        }
         if (hint == null && !Environment.kernelBtf() && log.contains("BTF")) {
             hint = Environment.BTF_HINT;
         }

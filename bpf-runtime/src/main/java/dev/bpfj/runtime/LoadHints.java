@@ -1,0 +1,52 @@
+package dev.bpfj.runtime;
+
+import dev.bpfj.runtime.internal.libbpf.Errno;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Hints for loads the kernel refuses by program kind rather than by the program's code: a
+ * privileged process that still gets EPERM for fentry/fexit/fmod_ret/freplace/lsm/struct_ops
+ * programs is on a kernel that does not allow BPF trampolines or struct_ops (lockdown, or an
+ * architecture/config without them).
+ */
+final class LoadHints {
+
+    private static final Pattern FAILED_PROGRAM = Pattern.compile("prog '([^']+)': (?:BPF program load failed|failed to load)");
+
+    private LoadHints() {
+    }
+
+    /** A hint for {@code object}'s failed load with {@code errno} and libbpf's {@code log}, or null. */
+    static String refusedKind(BpfObject object, int errno, String log) {
+        if (errno != Errno.EPERM && errno != Errno.EOPNOTSUPP && errno != Errno.ENOTSUPP && errno != Errno.EINVAL) {
+            return null;
+        }
+        Matcher matcher = FAILED_PROGRAM.matcher(log);
+        if (!matcher.find()) {
+            return null;
+        }
+        BpfProgram program;
+        try {
+            program = object.program(matcher.group(1));
+        } catch (RuntimeException unknown) {
+            return null;
+        }
+        ProgramType type = program.type();
+        String kind = switch (type) {
+            case TRACING -> "fentry/fexit/fmod_ret/iterator";
+            case LSM -> "lsm";
+            case EXT -> "freplace";
+            case STRUCT_OPS -> "struct_ops";
+            default -> null;
+        };
+        if (kind == null) {
+            return null;
+        }
+        String feature = type == ProgramType.STRUCT_OPS ? "struct_ops" : "BPF trampolines";
+        return "program " + program.name() + " (" + program.sectionName() + ") is a " + kind + " program and this kernel refused it"
+                + " although the process is privileged: the kernel does not allow " + feature + " here (kernel lockdown,"
+                + " or an architecture/config without them; BpfFeatures.programType(ProgramType." + type + ") tells in advance)."
+                + " Turn its autoload off to load the rest of the object";
+    }
+}
