@@ -332,6 +332,11 @@ public final class BpfObject implements AutoCloseable {
             String verifierLog = log.substring(begin + LOG_BEGIN.length(), end < 0 ? log.length() : end).strip();
             Matcher matcher = FAILED_PROGRAM.matcher(log);
             String program = matcher.find() ? matcher.group(1) : null;
+            // EPERM for a privileged process is the kernel refusing the program's kind, not the verifier its code.
+            String refusedKind = errno == Errno.EPERM && Environment.privileged() ? LoadHints.refusedKind(this, errno, log) : null;
+            if (refusedKind != null) {
+                return new BpfException("load object", name, errno, refusedKind, lastWarnings);
+            }
             return new VerifierException(name, program, errno, verifierLog);
         }
         String hint = Environment.hintFor(errno);

@@ -34,7 +34,7 @@ final class LoadHints {
         }
         ProgramType type = program.type();
         String kind = switch (type) {
-            case TRACING -> "fentry/fexit/fmod_ret/iterator";
+            case TRACING -> "fentry/fexit/fmod_ret";
             case LSM -> "lsm";
             case EXT -> "freplace";
             case STRUCT_OPS -> "struct_ops";
@@ -42,6 +42,12 @@ final class LoadHints {
         };
         if (kind == null) {
             return null;
+        }
+        String section = program.sectionName();
+        if (type == ProgramType.TRACING && (section.startsWith("iter/") || section.startsWith("iter.s/"))) {
+            return "program " + program.name() + " (" + section + ") is an iterator program and this kernel refused it"
+                    + " although the process is privileged: this iterator kind is not allowed here (other iterators,"
+                    + " like iter/task, may be). Turn its autoload off to load the rest of the object";
         }
         String feature = type == ProgramType.STRUCT_OPS ? "struct_ops" : "BPF trampolines";
         return "program " + program.name() + " (" + program.sectionName() + ") is a " + kind + " program and this kernel refused it"

@@ -54,7 +54,7 @@ class FeaturesTest {
             } else {
                 BpfException refused = assertThrows(BpfException.class, object::load);
                 assertEquals("EPERM", refused.errnoName(), refused.getMessage());
-                assertTrue(refused.getMessage().contains("program count_unlinks (fentry/do_unlinkat) is a fentry/fexit/fmod_ret/iterator program and this kernel refused it"),
+                assertTrue(refused.getMessage().contains("program count_unlinks (fentry/do_unlinkat) is a fentry/fexit/fmod_ret program and this kernel refused it"),
                         refused.getMessage());
             }
         }

@@ -59,6 +59,49 @@ class IteratorTest {
     }
 
     @Test
+    void mapElementIteratorWalksTheMapItIsGivenOrSaysWhyNot() {
+        try (BpfObject object = Fixtures.open("iter_map");
+             BpfMap map = BpfMap.create(MapType.HASH, "bpfj_iter_map", 4, 8, 8)) {
+            try {
+                object.load();
+            } catch (BpfException refused) {
+                // This kernel refuses bpf_map_elem iterator programs (EPERM even as root): the error says so.
+                assertEquals("EPERM", refused.errnoName(), refused.getMessage());
+                assertTrue(refused.getMessage().contains("program list_elements (iter/bpf_map_elem) is an iterator program"),
+                        refused.getMessage());
+                return;
+            }
+            map.updateLong(3, 30);
+            map.updateLong(4, 40);
+            try (BpfIterator elements = object.program("list_elements").iterate(IteratorOptions.map(map))) {
+                assertEquals(Set.of("elem 3 30", "elem 4 40"), elements.readString().lines().collect(Collectors.toSet()));
+            }
+            BpfException noMap = assertThrows(BpfException.class, () -> object.program("list_elements").iterate());
+            assertTrue(noMap.getMessage().startsWith("attach program list_elements (iter/bpf_map_elem) to iterator: "),
+                    noMap.getMessage());
+        }
+    }
+
+    @Test
+    void cgroupIteratorVisitsTheCgroupItIsGiven() throws Exception {
+        java.nio.file.Path cgroup = java.nio.file.Path.of("/sys/fs/cgroup/unified", "bpfj-kinds-iter-" + Fixtures.tgid());
+        java.nio.file.Files.createDirectory(cgroup);
+        try (BpfObject object = Fixtures.open("iter_params")) {
+            object.load();
+            long inode = (long) java.nio.file.Files.getAttribute(cgroup, "unix:ino");
+            try (BpfIterator cgroups = object.program("list_cgroups")
+                    .iterate(IteratorOptions.cgroup(cgroup, IteratorOptions.CgroupOrder.SELF_ONLY))) {
+                assertEquals("cgroup " + inode + "\n", cgroups.readString());
+            }
+            BpfException notDirectory = assertThrows(BpfException.class, () -> object.program("list_cgroups")
+                    .iterate(IteratorOptions.cgroup(cgroup.resolve("absent"), IteratorOptions.CgroupOrder.SELF_ONLY)));
+            assertTrue(notDirectory.getMessage().contains("give a cgroup v2 directory"), notDirectory.getMessage());
+        } finally {
+            java.nio.file.Files.deleteIfExists(cgroup);
+        }
+    }
+
+    @Test
     void iteratingAProgramOfAnotherKindFailsClearly() {
         try (BpfObject object = Fixtures.open("counter")) {
             object.load();
