@@ -85,8 +85,9 @@ public final class BpfLink implements AutoCloseable {
     }
 
     /**
-     * The program this link attached, or null for a link opened with {@link #openPinned(Path)}
-     * (whose program belongs to no object here) until {@link #updateProgram(BpfProgram)} sets one.
+     * The program this link attached; null for a link opened with {@link #openPinned(Path)} (whose
+     * program belongs to no object here) until {@link #updateProgram(BpfProgram)} sets one, and for
+     * a struct_ops registration ({@link BpfMap#attachStructOps()}).
      */
     public BpfProgram program() {
         return program;

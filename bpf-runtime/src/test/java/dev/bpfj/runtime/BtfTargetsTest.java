@@ -89,4 +89,26 @@ class BtfTargetsTest {
             assertThrows(IllegalArgumentException.class, () -> multi.attachKprobeMulti(false, java.util.List.of()));
         }
     }
+
+    @Test
+    void freplaceTargetsAFunctionOfAnotherLoadedProgram() {
+        try (BpfObject target = Fixtures.open("freplace_target"); BpfObject replacing = Fixtures.open("freplace")) {
+            BpfProgram replacement = replacing.program("replacement");
+            IllegalStateException unloaded = assertThrows(IllegalStateException.class,
+                    () -> replacement.attachTarget(target.program("call_adjust"), "adjust"));
+            assertTrue(unloaded.getMessage().contains("not loaded"), unloaded.getMessage());
+            target.load();
+            replacement.attachTarget(target.program("call_adjust"), "adjust");
+            if (BpfFeatures.programType(ProgramType.EXT)) {
+                replacing.load();
+                replacement.attach().close();
+                return;
+            }
+            // This kernel refuses freplace (EXT) programs: the load says so and names the program.
+            BpfException refused = assertThrows(BpfException.class, replacing::load);
+            assertEquals("EPERM", refused.errnoName(), refused.getMessage());
+            assertTrue(refused.getMessage().contains("program replacement (freplace) is a freplace program and this kernel refused it"),
+                    refused.getMessage());
+        }
+    }
 }
