@@ -40,6 +40,10 @@ public final class UserRingBuffer implements AutoCloseable {
 
     static UserRingBuffer open(BpfMap map) {
         int fd = map.fd();
+        if (!LibbpfAttach.has("user_ring_buffer__new")) {
+            throw new BpfException("open user ring buffer on map", map.name(), 0, "user ring buffers need libbpf >= 1.1, but this"
+                    + " machine has libbpf " + Native.libbpfVersion() + "; install a newer libbpf1 package");
+        }
         try (Arena arena = Arena.ofConfined(); LibbpfLog.Capture log = LibbpfLog.capture()) {
             MemorySegment capture = Native.captureSegment(arena);
             MemorySegment handle = LibbpfAttach.user_ring_buffer__new(capture, fd, MemorySegment.NULL);

@@ -37,7 +37,7 @@ public final class LibbpfAttach {
         return Native.optionalLibbpf(name, FunctionDescriptor.ofVoid()).isPresent();
     }
 
-    private static MethodHandle require(MethodHandle handle, String name, String since) {
+    static MethodHandle require(MethodHandle handle, String name, String since) {
         if (handle == null) {
             throw new BpfException("call libbpf function " + name, null, 0, "needs libbpf >= " + since
                     + ", but this machine has libbpf " + Native.libbpfVersion() + "; install a newer libbpf1 package");
