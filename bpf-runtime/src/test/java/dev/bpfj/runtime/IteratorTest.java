@@ -59,6 +59,21 @@ class IteratorTest {
     }
 
     @Test
+    void threadParameterVisitsOneThread() throws Exception {
+        // /proc/thread-self links to "<tgid>/task/<tid>" of the calling thread.
+        String self = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).toString();
+        int tid = Integer.parseInt(self.substring(self.lastIndexOf('/') + 1));
+        try (BpfObject object = Fixtures.open("iter_task")) {
+            object.load();
+            try (BpfIterator tasks = object.program("list_tasks").iterate(IteratorOptions.thread(tid))) {
+                String output = tasks.readString();
+                assertEquals(1, output.lines().count(), output);
+                assertTrue(output.startsWith("task " + Fixtures.tgid() + " " + tid + " "), output);
+            }
+        }
+    }
+
+    @Test
     void mapElementIteratorWalksTheMapItIsGivenOrSaysWhyNot() {
         try (BpfObject object = Fixtures.open("iter_map");
              BpfMap map = BpfMap.create(MapType.HASH, "bpfj_iter_map", 4, 8, 8)) {

@@ -47,6 +47,12 @@ class UserProbesTest {
             }
             binaries.run(CALLS);
             assertEquals(2L * CALLS, bss.getLong(0), "closed links no longer count");
+            // A uprobe for one process only: this JVM never runs the binary, so the child's calls do not count.
+            try (BpfLink link = program.attachUprobe(binaries.program,
+                    UprobeOptions.function("bpfj_exe_function").withPid(Fixtures.tgid()))) {
+                binaries.run(CALLS);
+                assertEquals(2L * CALLS, bss.getLong(0), "a uprobe for another pid does not see the child");
+            }
 
             BpfException missing = assertThrows(BpfException.class, () -> program.attachUprobe(binaries.program,
                     UprobeOptions.function("no_such_function_here")));
