@@ -332,8 +332,8 @@ public final class BpfObject implements AutoCloseable {
             String verifierLog = log.substring(begin + LOG_BEGIN.length(), end < 0 ? log.length() : end).strip();
             Matcher matcher = FAILED_PROGRAM.matcher(log);
             String program = matcher.find() ? matcher.group(1) : null;
-            // EPERM for a privileged process is the kernel refusing the program's kind, not the verifier its code.
-            String refusedKind = errno == Errno.EPERM && Environment.privileged() ? LoadHints.refusedKind(this, errno, log) : null;
+            // A privileged EPERM is the kernel refusing the program's kind, not the verifier its code.
+            String refusedKind = LoadHints.refusedKind(this, errno, log, true);
             if (refusedKind != null) {
                 return new BpfException("load object", name, errno, refusedKind, lastWarnings);
             }
@@ -341,7 +341,7 @@ public final class BpfObject implements AutoCloseable {
         }
         String hint = Environment.hintFor(errno);
         if (hint == null) {
-            hint = LoadHints.refusedKind(this, errno, log);
+            hint = LoadHints.refusedKind(this, errno, log, false);
         }
         if (hint == null && !Environment.kernelBtf() && log.contains("BTF")) {
             hint = Environment.BTF_HINT;

@@ -1,6 +1,8 @@
 package dev.bpfj.runtime;
 
+import dev.bpfj.runtime.internal.libbpf.Environment;
 import dev.bpfj.runtime.internal.libbpf.Errno;
+import dev.bpfj.runtime.internal.libbpf.Native;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,11 +19,13 @@ final class LoadHints {
     private LoadHints() {
     }
 
-    /** A hint for {@code object}'s failed load with {@code errno} and libbpf's {@code log}, or null. */
-    static String refusedKind(BpfObject object, int errno, String log) {
-        if (errno != Errno.EPERM && errno != Errno.EOPNOTSUPP && errno != Errno.ENOTSUPP && errno != Errno.EINVAL) {
-            return null;
-        }
+    /**
+     * A hint for {@code object}'s failed load with {@code errno} and libbpf's {@code log}, or null.
+     *
+     * @param verifierRan whether the kernel's verifier produced a log: then only a privileged EPERM
+     *                    (or a struct_ops program without its map) is about the program's kind
+     */
+    static String refusedKind(BpfObject object, int errno, String log, boolean verifierRan) {
         Matcher matcher = FAILED_PROGRAM.matcher(log);
         if (!matcher.find()) {
             return null;
@@ -33,6 +37,16 @@ final class LoadHints {
             return null;
         }
         ProgramType type = program.type();
+        if (type == ProgramType.STRUCT_OPS && object.maps().stream().noneMatch(map -> map.type() == MapType.STRUCT_OPS)) {
+            return "struct_ops program " + program.name() + " belongs to no struct_ops map libbpf " + Native.libbpfVersion()
+                    + " knows: maps in SEC(\".struct_ops.link\") need libbpf >= 1.2; declare the map in SEC(\".struct_ops\")"
+                    + " or install a newer libbpf";
+        }
+        boolean kindErrno = verifierRan ? errno == Errno.EPERM && Environment.privileged()
+                : errno == Errno.EPERM || errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP || errno == Errno.EINVAL;
+        if (!kindErrno) {
+            return null;
+        }
         String kind = switch (type) {
             case TRACING -> "fentry/fexit/fmod_ret";
             case LSM -> "lsm";

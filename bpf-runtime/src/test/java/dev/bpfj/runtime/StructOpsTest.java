@@ -47,4 +47,27 @@ class StructOpsTest {
                     wrong.getMessage());
         }
     }
+
+    @Test
+    void structOpsLinkMapsNeedLibbpf12() {
+        try (BpfObject object = Fixtures.open("struct_ops_link")) {
+            boolean linkSections = !BpfSystem.libbpfVersion().matches("1\\.[01]");
+            if (!linkSections) {
+                // libbpf 1.1 ignores SEC(".struct_ops.link"): its programs load without their map, and the error says why.
+                assertTrue(object.maps().stream().noneMatch(map -> map.type() == MapType.STRUCT_OPS));
+                BpfException old = assertThrows(BpfException.class, object::load);
+                assertTrue(old.getMessage().contains("maps in SEC(\".struct_ops.link\") need libbpf >= 1.2"), old.getMessage());
+                return;
+            }
+            // libbpf 1.2+: the map exists; registering it works or fails as .struct_ops does here.
+            assertEquals(MapType.STRUCT_OPS, object.map("bpfj_cc").type());
+            try {
+                object.load();
+            } catch (BpfException refused) {
+                assertTrue(refused.getMessage().contains("is a struct_ops program and this kernel refused it"), refused.getMessage());
+                return;
+            }
+            object.map("bpfj_cc").attachStructOps().close();
+        }
+    }
 }
