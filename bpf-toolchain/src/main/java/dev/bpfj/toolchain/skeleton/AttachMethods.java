@@ -16,6 +16,23 @@ final class AttachMethods {
 
     private static final String RT = "dev.bpfj.runtime.";
 
+    /** What each generated parameter means, for the methods' Javadoc. */
+    private static final java.util.Map<String, String> PARAM_DOCS = java.util.Map.ofEntries(
+            java.util.Map.entry("interfaceName", "the network interface, like {@code eth0}"),
+            java.util.Map.entry("direction", "ingress or egress"),
+            java.util.Map.entry("cgroupDirectory", "a cgroup v2 directory"),
+            java.util.Map.entry("socketFd", "the socket's file descriptor"),
+            java.util.Map.entry("netnsFile", "the network namespace file, like {@code /proc/self/ns/net}"),
+            java.util.Map.entry("sockMap", "the sockmap or sockhash"),
+            java.util.Map.entry("spec", "the perf event and its sampling frequency or period"),
+            java.util.Map.entry("pid", "the process to probe, or -1 for every process"),
+            java.util.Map.entry("binary", "the executable or shared library"),
+            java.util.Map.entry("provider", "the USDT provider"),
+            java.util.Map.entry("name", "the USDT probe name"),
+            java.util.Map.entry("options", "the function (or offset), pid and cookie"),
+            java.util.Map.entry("functionPattern", "a glob over the binary's function names"),
+            java.util.Map.entry("pattern", "a glob over kernel function names"));
+
     /** What a section kind's method takes and calls. */
     record Kind(String verb, String returns, String params, String call, String doc) {
     }
@@ -103,11 +120,16 @@ final class AttachMethods {
             String method = names.claim(kind.verb() + JavaNames.upperCamel(program.name()));
             String name = SourceBuilder.literal(program.name());
             out.line("");
-            out.javadoc("Attaches the program " + SourceBuilder.code(program.name()) + " ("
+            List<String> doc = new ArrayList<>(List.of("Attaches the program " + SourceBuilder.code(program.name()) + " ("
                     + SourceBuilder.code("SEC(\"" + program.sectionName() + "\")") + ")",
                     kind.doc() + ", with {@code BpfProgram." + kind.call().replaceAll("\\(.*", "") + "}; after {@link #load()}.",
-                    "The link is closed with the skeleton and {@link #links()} returns it.", "",
-                    "@return the " + (kind.verb().equals("iterate") ? "iterator (its link detaches when closed)" : "link; closing it detaches the program"));
+                    "The link is closed with the skeleton and {@link #links()} returns it.", ""));
+            for (String param : kind.params().isEmpty() ? new String[0] : kind.params().split(", ")) {
+                String paramName = param.substring(param.lastIndexOf(' ') + 1);
+                doc.add("@param " + paramName + " " + PARAM_DOCS.getOrDefault(paramName, paramName));
+            }
+            doc.add("@return the " + (kind.verb().equals("iterate") ? "iterator (its link detaches when closed)" : "link; closing it detaches the program"));
+            out.javadoc(doc.toArray(String[]::new));
             out.open("public " + kind.returns() + " " + method + "(" + kind.params() + ")");
             if (kind.verb().equals("iterate")) {
                 out.line(kind.returns() + " iterator = object.program(" + name + ")." + kind.call() + ";");
