@@ -1,7 +1,7 @@
 package dev.bpfj.runtime;
 
 import dev.bpfj.runtime.internal.libbpf.Errno;
-import dev.bpfj.runtime.internal.libbpf.LibbpfAttach;
+import dev.bpfj.runtime.internal.libbpf.Libbpf;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
@@ -79,7 +79,7 @@ public record UprobeOptions(String function, long offset, boolean retprobe, int 
             if (function != null) {
                 opts.set(ValueLayout.ADDRESS, 32, arena.allocateFrom(function));
             }
-            return dev.bpfj.runtime.internal.libbpf.Libbpf.bpf_program__attach_uprobe_opts(capture, handle, pid,
+            return Libbpf.bpf_program__attach_uprobe_opts(capture, handle, pid,
                     arena.allocateFrom(binary.toString()), offset, opts);
         }, errno -> errno == Errno.ENOENT || errno == Errno.ESRCH
                 ? (function != null ? "no symbol " + function + " in " + binary + " (list them with: nm -D " + binary + ")"
