@@ -35,6 +35,9 @@ class IteratorTest {
                 String swapped = tasks.readString();
                 assertTrue(swapped.lines().anyMatch(("tgid " + Fixtures.tgid())::equals), head(swapped));
                 assertFalse(swapped.contains("task "), head(swapped));
+                tasks.close();
+                IllegalStateException closed = assertThrows(IllegalStateException.class, tasks::open);
+                assertTrue(closed.getMessage().contains("its link is closed"), closed.getMessage());
             }
         }
         assertEquals(fdsBefore, Fixtures.openFds(), "iterator and link fds closed");

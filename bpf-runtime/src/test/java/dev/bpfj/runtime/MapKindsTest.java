@@ -138,6 +138,13 @@ class MapKindsTest {
             assertThrows(IllegalArgumentException.class, () -> LpmKey.parse("example.com/8"));
             assertThrows(IllegalArgumentException.class, () -> routes.put(LpmKey.parse("2001:db8::/32"), 1));
         }
+        try (BpfMap trie6 = BpfMap.create(MapType.LPM_TRIE, "bpfj_lpm6", 20, 4, 16, 1)) {
+            TypedMap<LpmKey, Integer> routes = trie6.typed(LpmKey.codec(16), Codec.INT32);
+            routes.put(LpmKey.parse("2001:db8::/32"), 32);
+            assertEquals(Optional.of(32), routes.get(LpmKey.parse("2001:db8:1::7")));
+            assertEquals(Optional.empty(), routes.get(LpmKey.parse("2001:db9::1")));
+            assertEquals(List.of(LpmKey.parse("2001:db8::/32")), routes.keys());
+        }
     }
 
     @Test
