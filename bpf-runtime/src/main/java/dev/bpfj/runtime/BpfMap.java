@@ -3,6 +3,7 @@ package dev.bpfj.runtime;
 import dev.bpfj.runtime.internal.libbpf.Environment;
 import dev.bpfj.runtime.internal.libbpf.Errno;
 import dev.bpfj.runtime.internal.libbpf.Libbpf;
+import dev.bpfj.runtime.internal.libbpf.LibbpfAttach;
 import dev.bpfj.runtime.internal.libbpf.Libc;
 import dev.bpfj.runtime.internal.libbpf.Native;
 import dev.bpfj.runtime.internal.libbpf.Scratch;
@@ -134,6 +135,14 @@ public final class BpfMap implements AutoCloseable {
      * @param name the map's name in the kernel (at most 15 characters are kept)
      */
     public static BpfMap create(MapType type, String name, int keySize, int valueSize, int maxEntries) {
+        return create(type, name, keySize, valueSize, maxEntries, 0);
+    }
+
+    /**
+     * Like {@link #create(MapType, String, int, int, int)} with {@code map_flags}, for example
+     * {@code BPF_F_NO_PREALLOC} (1), which {@code LPM_TRIE} maps require.
+     */
+    public static BpfMap create(MapType type, String name, int keySize, int valueSize, int maxEntries, int flags) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(name, "name");
         if (type == MapType.UNKNOWN || type == MapType.UNSPEC) {
@@ -146,13 +155,14 @@ public final class BpfMap implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment opts = arena.allocate(MAP_CREATE_OPTS_SIZE, 8);
             opts.set(ValueLayout.JAVA_LONG, 0, MAP_CREATE_OPTS_SIZE);
+            opts.set(ValueLayout.JAVA_INT, 28, flags);
             String kernelName = name.length() > 15 ? name.substring(0, 15) : name;
             int fd = Libbpf.bpf_map_create(type.value(), arena.allocateFrom(kernelName), keySize, valueSize, maxEntries, opts);
             if (fd < 0) {
                 throw new BpfException("create map", name + " (" + type + ", key " + keySize + " bytes, value "
                         + valueSize + " bytes, " + maxEntries + " entries)", -fd, Environment.hintFor(-fd));
             }
-            return new BpfMap(fd, kernelName, type, keySize, valueSize, maxEntries, 0);
+            return new BpfMap(fd, kernelName, type, keySize, valueSize, maxEntries, flags);
         }
     }
 
@@ -1013,6 +1023,330 @@ public final class BpfMap implements AutoCloseable {
         }
         return new BpfException(operation, name, errno, hint);
     }
+
+    // ---- map kinds: map-in-map, queue/stack, bloom filter, per-CPU values, batch drain, user ring buffer, struct_ops ----
+
+    /**
+     * Sets the template of this map-in-map ({@code ARRAY_OF_MAPS}/{@code HASH_OF_MAPS}) before load,
+     * for outer maps whose C definition gives no inner map ({@code __array(values, ...)}): the kernel
+     * takes the inner maps' type, sizes and flags from {@code template}, an existing map (standalone
+     * or of a loaded object). Every map stored in this one later must match it.
+     *
+     * @throws IllegalArgumentException when this is not a map-in-map
+     * @throws IllegalStateException    after load, or for a standalone map
+     */
+    public void innerMap(BpfMap template) {
+        Objects.requireNonNull(template, "template");
+        requireType("set the inner map of", MapType.ARRAY_OF_MAPS, MapType.HASH_OF_MAPS);
+        if (object == null) {
+            throw new IllegalStateException("cannot set the inner map of map " + name
+                    + ": it exists in the kernel already (set it on a map of an object before load)");
+        }
+        int templateFd = template.fd();
+        synchronized (object) {
+            object.requirePhase(BpfObject.Phase.OPENED, "set the inner map of map " + name + " of object " + object.name());
+            int rc = LibbpfAttach.bpf_map__set_inner_map_fd(handle, templateFd);
+            if (rc < 0) {
+                throw new BpfException("set inner map of map", name + " to " + template.name(), -rc, null);
+            }
+        }
+    }
+
+    /**
+     * Stores {@code inner} under {@code key} in this map-in-map (the value the kernel gets is the
+     * inner map's fd; the kernel keeps its own reference, so {@code inner} may be closed afterwards).
+     *
+     * @throws BpfException EINVAL when {@code inner} does not match the outer map's template
+     */
+    public void updateInnerMap(MemorySegment key, BpfMap inner) {
+        Objects.requireNonNull(inner, "inner");
+        requireType("store an inner map in", MapType.ARRAY_OF_MAPS, MapType.HASH_OF_MAPS);
+        checkKey(key);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocateFrom(ValueLayout.JAVA_INT, inner.fd());
+            int rc = withFd(mapFd -> Libbpf.bpf_map_update_elem(mapFd, key, value, UpdateFlag.ANY.value()));
+            if (rc < 0) {
+                throw new BpfException("store inner map in map", name + ": " + inner.name(), -rc, -rc == Errno.EINVAL
+                        ? "the inner map's type, key size, value size and flags must match the outer map's template"
+                        : Environment.hintFor(-rc));
+            }
+        }
+    }
+
+    /** {@link #updateInnerMap(MemorySegment, BpfMap)} for the 4-byte keys of array-of-maps (and integer-keyed hash-of-maps). */
+    public void updateInnerMap(int key, BpfMap inner) {
+        try (Arena arena = Arena.ofConfined()) {
+            updateInnerMap(arena.allocateFrom(ValueLayout.JAVA_INT, key).asSlice(0, 4), inner);
+        }
+    }
+
+    /** The id of the inner map stored under {@code key} (lookups in a map-in-map return ids, not fds), or -1 when none. */
+    public int innerMapId(int key) {
+        requireType("look up an inner map of", MapType.ARRAY_OF_MAPS, MapType.HASH_OF_MAPS);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment keyBuffer = arena.allocateFrom(ValueLayout.JAVA_INT, key).asSlice(0, 4);
+            checkKey(keyBuffer);
+            MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
+            return lookupUnchecked(keyBuffer, value) ? value.get(ValueLayout.JAVA_INT, 0) : -1;
+        }
+    }
+
+    /**
+     * Opens the inner map stored under {@code key} as a standalone map the caller owns (and must
+     * close), or returns null when there is none.
+     */
+    public BpfMap openInnerMap(int key) {
+        int id = innerMapId(key);
+        return id < 0 ? null : openById(id);
+    }
+
+    /** Opens the map with kernel id {@code id} ({@code bpftool map show} lists them); the caller owns it. */
+    public static BpfMap openById(int id) {
+        Native.ensureLibbpf();
+        int fd = Libbpf.bpf_map_get_fd_by_id(id);
+        if (fd < 0) {
+            throw new BpfException("open map by id", Integer.toString(id), -fd,
+                    -fd == Errno.ENOENT ? "no map has this id (any more)" : Environment.hintFor(-fd));
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(MAP_INFO_SIZE, 8);
+            MemorySegment length = arena.allocateFrom(ValueLayout.JAVA_INT, (int) MAP_INFO_SIZE);
+            int rc = Libbpf.bpf_obj_get_info_by_fd(fd, info, length);
+            if (rc < 0) {
+                closeFd(new AtomicInteger(fd));
+                throw new BpfException("open map by id", Integer.toString(id), -rc, null);
+            }
+            MapInfo mapInfo = BpfSystem.mapInfo(info, -1);
+            return new BpfMap(fd, mapInfo.name(), mapInfo.type(), mapInfo.keySize(), mapInfo.valueSize(),
+                    mapInfo.maxEntries(), mapInfo.flags());
+        }
+    }
+
+    /**
+     * Pushes {@code value} onto this queue or stack map ({@code BPF_MAP_TYPE_QUEUE}/{@code STACK}, Linux 4.20+).
+     *
+     * @param overwrite when the map is full, drop the oldest (queue) or bottom (stack) element instead of failing
+     * @return false when the map is full and {@code overwrite} is off
+     */
+    public boolean push(MemorySegment value, boolean overwrite) {
+        requireType("push onto", MapType.QUEUE, MapType.STACK);
+        checkValue(value);
+        int rc = withFd(mapFd -> Libbpf.bpf_map_update_elem(mapFd, MemorySegment.NULL, value, overwrite ? 2 /* BPF_EXIST */ : 0));
+        if (rc == -7 /* E2BIG */) {
+            return false;
+        }
+        if (rc < 0) {
+            throw failure("push onto map", -rc);
+        }
+        return true;
+    }
+
+    /** Removes the next element (oldest for a queue, newest for a stack) into {@code value}; false when empty. */
+    public boolean pop(MemorySegment value) {
+        requireType("pop from", MapType.QUEUE, MapType.STACK);
+        checkValue(value);
+        return found(withFd(mapFd -> Libbpf.bpf_map_lookup_and_delete_elem(mapFd, MemorySegment.NULL, value)), "pop from map");
+    }
+
+    /** Copies the next element into {@code value} without removing it; false when empty. */
+    public boolean peek(MemorySegment value) {
+        requireType("peek into", MapType.QUEUE, MapType.STACK);
+        checkValue(value);
+        return found(withFd(mapFd -> Libbpf.bpf_map_lookup_elem(mapFd, MemorySegment.NULL, value)), "peek into map");
+    }
+
+    /** Adds {@code value} to this bloom filter map ({@code BPF_MAP_TYPE_BLOOM_FILTER}, Linux 5.16+). */
+    public void bloomAdd(MemorySegment value) {
+        requireType("add to", MapType.BLOOM_FILTER);
+        checkValue(value);
+        int rc = withFd(mapFd -> Libbpf.bpf_map_update_elem(mapFd, MemorySegment.NULL, value, 0));
+        if (rc < 0) {
+            throw failure("add to bloom filter map", -rc);
+        }
+    }
+
+    /**
+     * Whether this bloom filter may contain {@code value}: false means certainly absent, true means
+     * present or a false positive (at the rate the map's hash count gives).
+     */
+    public boolean bloomMightContain(MemorySegment value) {
+        requireType("query", MapType.BLOOM_FILTER);
+        checkValue(value);
+        return found(withFd(mapFd -> Libbpf.bpf_map_lookup_elem(mapFd, MemorySegment.NULL, value)), "query bloom filter map");
+    }
+
+    /**
+     * For per-CPU maps with integer values: sets each CPU's value of the integer key {@code key}
+     * from {@code perCpu} (length {@link #possibleCpus()}).
+     */
+    public void updateLongPerCpu(long key, long[] perCpu) {
+        if (!perCpu()) {
+            throw new IllegalArgumentException("map " + name + " is a " + type + " map, not a per-CPU map");
+        }
+        if (perCpu.length != possibleCpus) {
+            throw new IllegalArgumentException("per-CPU array for map " + name + " must have " + possibleCpus
+                    + " elements (possible CPUs), got " + perCpu.length);
+        }
+        fd(); // throws when the map is closed or not created yet
+        requirePrimitiveValue();
+        Scratch scratch = Scratch.get();
+        MemorySegment keyBuffer = scratchKey(scratch, key);
+        MemorySegment valueBuffer = scratch.value(valueBufferSize());
+        long stride = perCpuStride();
+        for (int cpu = 0; cpu < possibleCpus; cpu++) {
+            writeUnsigned(valueBuffer, cpu * stride, valueSize, perCpu[cpu]);
+        }
+        updateUnchecked(keyBuffer, valueBuffer, UpdateFlag.ANY);
+    }
+
+    /**
+     * Takes every element out of this hash map in batches ({@code bpf_map_lookup_and_delete_batch},
+     * Linux 5.6+): each is handed to {@code action} (segments valid only during the call) and deleted
+     * by the kernel in the same step, so a counter the BPF side keeps incrementing is read and reset
+     * without losing increments between the read and the delete.
+     *
+     * @return the number of elements taken
+     * @throws BpfException for map types without the batch operation (arrays: use {@link #forEach})
+     */
+    public int lookupAndDeleteBatch(BiConsumer<MemorySegment, MemorySegment> action) {
+        Objects.requireNonNull(action, "action");
+        int mapFd = fd(); // each batch call below re-enters the guard: see batchWithFd
+        int capacity = initialBatchCapacity();
+        long keyBytes = keySize;
+        long valueBytes = valueBufferSize();
+        int taken = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment keys = arena.allocate(Math.max(1, keyBytes * capacity), 8);
+            MemorySegment values = arena.allocate(Math.max(1, valueBytes * capacity), 8);
+            long tokenSize = Math.max(8, keyBytes);
+            MemorySegment in = arena.allocate(tokenSize, 8);
+            MemorySegment out = arena.allocate(tokenSize, 8);
+            MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment opts = arena.allocate(24, 8);
+            opts.set(ValueLayout.JAVA_LONG, 0, 24);
+            MemorySegment key = arena.allocate(Math.max(1, keyBytes), 8).asSlice(0, keyBytes);
+            MemorySegment value = arena.allocate(Math.max(1, valueBytes), 8).asSlice(0, valueBytes);
+            boolean first = true;
+            while (true) {
+                count.set(ValueLayout.JAVA_INT, 0, capacity);
+                MemorySegment batchKeys = keys;
+                MemorySegment batchValues = values;
+                MemorySegment from = first ? MemorySegment.NULL : in;
+                int rc = withFd(current -> current != mapFd ? -9 /* EBADF */
+                        : LibbpfAttach.bpf_map_lookup_and_delete_batch(current, from, out, batchKeys, batchValues, count, opts));
+                if (rc == -Errno.ENOSPC && capacity < Math.max(1, maxEntries)) {
+                    capacity = (int) Math.min(Math.max(1, maxEntries), 2L * capacity);
+                    keys = arena.allocate(Math.max(1, keyBytes * capacity), 8);
+                    values = arena.allocate(Math.max(1, valueBytes * capacity), 8);
+                    continue;
+                }
+                boolean last = rc == -Errno.ENOENT;
+                if (rc < 0 && !last) {
+                    int errno = -rc;
+                    throw new BpfException("look up and delete a batch of elements of map", name, errno,
+                            errno == Errno.EINVAL || errno == Errno.ENOTSUPP || errno == Errno.EOPNOTSUPP
+                                    ? type + " maps have no batch lookup-and-delete (hash maps have, Linux 5.6+)"
+                                    : Environment.hintFor(errno));
+                }
+                int n = count.get(ValueLayout.JAVA_INT, 0);
+                deliver(action, keys, values, n, keyBytes, valueBytes, key, value, key.asReadOnly(), value.asReadOnly());
+                taken += n;
+                if (last) {
+                    return taken;
+                }
+                in.copyFrom(out);
+                first = false;
+            }
+        }
+    }
+
+    /**
+     * A writer for this {@code BPF_MAP_TYPE_USER_RINGBUF} map (user space to kernel, Linux 6.1+,
+     * libbpf 1.1+): records it submits are drained by BPF programs with
+     * {@code bpf_user_ringbuf_drain()}. The writer belongs to the object and closes before it.
+     *
+     * @throws BpfException saying "needs libbpf &gt;= 1.1" on an older libbpf
+     */
+    public UserRingBuffer userRingBuffer() {
+        requireType("write to", MapType.USER_RINGBUF);
+        return UserRingBuffer.open(this);
+    }
+
+    /**
+     * Registers this {@code SEC(".struct_ops")} or {@code SEC(".struct_ops.link")} map with the
+     * kernel ({@code bpf_map__attach_struct_ops}, Linux 5.6+; links for {@code .struct_ops.link}
+     * maps 6.4+): for example a TCP congestion control then becomes selectable by its name. Closing
+     * the returned link unregisters it (for a {@code .struct_ops} map without a link, closing
+     * deletes the map's registration).
+     *
+     * @throws IllegalArgumentException when this is not a struct_ops map
+     */
+    public BpfLink attachStructOps() {
+        requireType("register", MapType.STRUCT_OPS);
+        if (object == null) {
+            throw new IllegalStateException("cannot register struct_ops map " + name
+                    + ": only maps of an object (SEC(\".struct_ops\")) can be registered");
+        }
+        object.requirePhase(BpfObject.Phase.LOADED, "register struct_ops map " + name);
+        try (Arena arena = Arena.ofConfined(); dev.bpfj.runtime.internal.libbpf.LibbpfLog.Capture log
+                = dev.bpfj.runtime.internal.libbpf.LibbpfLog.capture()) {
+            MemorySegment capture = Native.captureSegment(arena);
+            MemorySegment link = LibbpfAttach.bpf_map__attach_struct_ops(capture, handle);
+            if (link.equals(MemorySegment.NULL)) {
+                int errno = Native.errno(capture);
+                String hint = Environment.hintFor(errno);
+                throw new BpfException("register struct_ops map", name + " of object " + object.name(), errno,
+                        hint != null ? hint : errno == Errno.EEXIST
+                                ? "something with the same name is registered already (a congestion control of that name?)"
+                                : errno == Errno.EPERM || errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP
+                                ? "this kernel does not allow struct_ops here (BPF_PROG_TYPE_STRUCT_OPS refused: lockdown, or no BPF trampolines)"
+                                : null, log.lastWarnings(3));
+            }
+            log.log();
+            BpfLink registered = new BpfLink(null, java.util.List.of(link), null, "struct_ops map " + name);
+            object.register(registered);
+            return registered;
+        }
+    }
+
+    private void requireType(String operation, MapType... types) {
+        for (MapType wanted : types) {
+            if (type == wanted) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException("cannot " + operation + " map " + name + ": it is a " + type + " map, not "
+                + java.util.Arrays.stream(types).map(Enum::name).collect(java.util.stream.Collectors.joining(" or ")));
+    }
+
+    /** The kernel's information about this map: id, type, sizes, flags, name. */
+    public MapInfo info() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(MAP_INFO_SIZE, 8);
+            MemorySegment length = arena.allocateFrom(ValueLayout.JAVA_INT, (int) MAP_INFO_SIZE);
+            int rc = withFd(mapFd -> Libbpf.bpf_obj_get_info_by_fd(mapFd, info, length));
+            if (rc < 0) {
+                throw new BpfException("get info of map", name, -rc, Environment.hintFor(-rc));
+            }
+            return BpfSystem.mapInfo(info, -1);
+        }
+    }
+
+    /** Runs one native call on this map's fd inside the guard, so that a racing close cannot release the fd mid-call. */
+    private int withFd(java.util.function.IntUnaryOperator call) {
+        int mapFd = enterFd();
+        try {
+            return call.applyAsInt(mapFd);
+        } finally {
+            exitFd();
+        }
+    }
+
+    /** libbpf's {@code struct bpf_map *}, or NULL for a standalone map. */
+    MemorySegment handle() {
+        return handle;
+    }
+
 
     @Override
     public String toString() {

@@ -401,6 +401,12 @@ public final class BpfObject implements AutoCloseable {
         if (begin >= 0) {
             int end = log.indexOf(LOG_END, begin);
             verifierLog = log.substring(begin + LOG_BEGIN.length(), end < 0 ? log.length() : end).strip();
+            // A privileged EPERM is the kernel refusing the program's kind, not the verifier its code.
+            String refusedKind = LoadHints.refusedKind(this, errno, log, true);
+            if (refusedKind != null) {
+                return new BpfException("load program", (program != null ? program + sectionOf(program) + " of object "
+                        : "object ") + name, errno, refusedKind, joinLines(verifierLog, lastWarnings));
+            }
             if (!refusedBeforeVerifying(verifierLog)) {
                 return new VerifierException(name, program, errno, verifierLog);
             }
@@ -416,6 +422,9 @@ public final class BpfObject implements AutoCloseable {
             return new BpfException("load object", name, errno, externs, lastWarnings);
         }
         String hint = Environment.hintFor(errno);
+        if (hint == null) {
+            hint = LoadHints.refusedKind(this, errno, log, false);
+        }
         if (hint == null && !Environment.kernelBtf() && log.contains("BTF")) {
             hint = Environment.BTF_HINT;
         }

@@ -4,12 +4,16 @@ import dev.bpfj.runtime.internal.libbpf.Environment;
 import dev.bpfj.runtime.internal.libbpf.Errno;
 import dev.bpfj.runtime.internal.libbpf.LibbpfLog;
 import dev.bpfj.runtime.internal.libbpf.Libbpf;
+import dev.bpfj.runtime.internal.libbpf.LibbpfAttach;
 import dev.bpfj.runtime.internal.libbpf.Native;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -302,12 +306,240 @@ public final class BpfProgram {
         }
     }
 
-    // ---- networking and cgroup attach kinds (issue 15); each delegates to its kind's own class ----
+    // ---- attach kinds beyond tracing (perf events, iterators, USDT, multi probes, BTF targets, pinning) ----
 
-    /** libbpf's {@code struct bpf_program *}, for the attach kinds in this package; valid until the object closes. */
+    /**
+     * Samples with a perf event on every online CPU and runs this {@code SEC("perf_event")}
+     * program on each sample ({@code perf_event_open} per CPU, then
+     * {@code bpf_program__attach_perf_event}). The returned link closes the per-CPU links and
+     * their perf events together.
+     *
+     * @throws BpfException naming the CPU when a perf event cannot be opened (for hardware events
+     *                      on machines without a PMU, use {@link PerfEventSpec#softwareCpuClock(long)})
+     *                      or the kernel refuses the attach; links made before the failure are closed
+     */
+    public BpfLink attachPerfEvent(PerfEventSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        requireLoadedForAttach("attach program");
+        List<MemorySegment> links = spec.openAndAttach(this);
+        BpfLink link = new BpfLink(this, links, null);
+        object.register(link);
+        return link;
+    }
+
+    /**
+     * Creates the iterator link of this {@code SEC("iter/…")} program with no parameters and
+     * returns it as a {@link BpfIterator}, whose {@link BpfIterator#readString()} runs the
+     * iterator once and returns its output.
+     */
+    public BpfIterator iterate() {
+        return iterate(IteratorOptions.none());
+    }
+
+    /**
+     * Creates the iterator link of this {@code SEC("iter/…")} program with parameters (the map
+     * of a {@code bpf_map_elem} iterator, the cgroup and walk order of a {@code cgroup}
+     * iterator, the task of a {@code task}/{@code task_file}/{@code task_vma} iterator).
+     */
+    public BpfIterator iterate(IteratorOptions options) {
+        Objects.requireNonNull(options, "options");
+        return options.attach(this);
+    }
+
+    /**
+     * Attaches a uprobe (or uretprobe, by the options) to {@code binary}, an executable or shared
+     * library: at a function (libbpf resolves the symbol from the ELF, plus the offset), or at a raw
+     * offset when no function is given.
+     */
+    public BpfLink attachUprobe(Path binary, UprobeOptions options) {
+        Objects.requireNonNull(binary, "binary");
+        Objects.requireNonNull(options, "options");
+        requireBinary(binary);
+        return options.attach(this, binary);
+    }
+
+    /**
+     * Attaches this {@code SEC("usdt")} program to the USDT probe {@code provider:name} of
+     * {@code binary} ({@code bpf_program__attach_usdt}); the program reads the probe's arguments with
+     * {@code bpf_usdt_arg()} from {@code <bpf/usdt.bpf.h>}.
+     *
+     * @param pid the process to probe, or -1 for every process running the binary
+     * @throws BpfException when the binary has no such probe (ENOENT) or the kernel refuses
+     */
+    public BpfLink attachUsdt(int pid, Path binary, String provider, String name) {
+        return attachUsdt(pid, binary, provider, name, 0);
+    }
+
+    /**
+     * Like {@link #attachUsdt(int, Path, String, String)} with a cookie the program reads with
+     * {@code bpf_usdt_cookie()}.
+     */
+    public BpfLink attachUsdt(int pid, Path binary, String provider, String name, long cookie) {
+        Objects.requireNonNull(binary, "binary");
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(name, "name");
+        requireBinary(binary);
+        String target = "USDT " + provider + ":" + name + " in " + binary + (pid >= 0 ? " (pid " + pid + ")" : "");
+        return attachCall(target, (arena, capture, program) -> {
+            MemorySegment opts = arena.allocate(16, 8);
+            opts.set(ValueLayout.JAVA_LONG, 0, 16);
+            opts.set(ValueLayout.JAVA_LONG, 8, cookie);
+            return LibbpfAttach.bpf_program__attach_usdt(capture, program, pid, arena.allocateFrom(binary.toString()),
+                    arena.allocateFrom(provider), arena.allocateFrom(name), opts);
+        }, errno -> errno == Errno.ENOENT ? "no USDT probe " + provider + ":" + name + " in " + binary
+                + " (list them with: readelf -n " + binary + " | grep -A3 stapsdt)" : null);
+    }
+
+    /**
+     * Attaches this {@code SEC("kprobe.multi")} program to every kernel function matching the glob
+     * {@code pattern} (like {@code "vfs_*"}) with one BPF link ({@code bpf_program__attach_kprobe_multi_opts};
+     * kernel 5.18+ with {@code CONFIG_FPROBE}).
+     */
+    public BpfLink attachKprobeMulti(boolean retprobe, String pattern) {
+        Objects.requireNonNull(pattern, "pattern");
+        return kprobeMulti(retprobe, pattern, null);
+    }
+
+    /** Attaches this {@code SEC("kprobe.multi")} program to each of the named kernel functions with one BPF link. */
+    public BpfLink attachKprobeMulti(boolean retprobe, List<String> functions) {
+        if (functions.isEmpty()) {
+            throw new IllegalArgumentException("attach program " + name + ": kprobe.multi needs at least one function");
+        }
+        return kprobeMulti(retprobe, null, List.copyOf(functions));
+    }
+
+    private BpfLink kprobeMulti(boolean retprobe, String pattern, List<String> functions) {
+        String target = "kprobe.multi " + (pattern != null ? pattern : String.join(",", functions));
+        return attachCall(target, (arena, capture, program) -> {
+            MemorySegment opts = arena.allocate(48, 8);
+            opts.set(ValueLayout.JAVA_LONG, 0, 48);
+            if (functions != null) {
+                MemorySegment syms = arena.allocate(ValueLayout.ADDRESS, functions.size());
+                for (int i = 0; i < functions.size(); i++) {
+                    syms.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(functions.get(i)));
+                }
+                opts.set(ValueLayout.ADDRESS, 8, syms);
+                opts.set(ValueLayout.JAVA_LONG, 32, functions.size());
+            }
+            opts.set(ValueLayout.JAVA_BOOLEAN, 40, retprobe);
+            return LibbpfAttach.bpf_program__attach_kprobe_multi_opts(capture, program,
+                    pattern == null ? MemorySegment.NULL : arena.allocateFrom(pattern), opts);
+        }, errno -> errno == Errno.ENOENT ? "no kernel function matches; see /sys/kernel/tracing/available_filter_functions"
+                : errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP || errno == Errno.EINVAL || errno == Errno.ESRCH
+                ? "this kernel cannot attach kprobe.multi links (needs Linux 5.18+ built with CONFIG_FPROBE and CONFIG_KPROBES)" : null);
+    }
+
+    /**
+     * Attaches this {@code SEC("uprobe.multi")} program to every function of {@code binary}
+     * matching the glob {@code functionPattern}, with one BPF link
+     * ({@code bpf_program__attach_uprobe_multi}: needs libbpf 1.2+ and Linux 6.6+).
+     *
+     * @param pid the process to probe, or -1 for every process running the binary
+     * @throws BpfException saying "needs libbpf &gt;= 1.2" with an older libbpf
+     */
+    public BpfLink attachUprobeMulti(boolean retprobe, int pid, Path binary, String functionPattern) {
+        Objects.requireNonNull(binary, "binary");
+        Objects.requireNonNull(functionPattern, "functionPattern");
+        requireLoadedForAttach("attach program");
+        requireBinary(binary);
+        String target = "uprobe.multi " + binary + ":" + functionPattern;
+        if (!LibbpfAttach.has("bpf_program__attach_uprobe_multi")) {
+            throw new BpfException("attach program", name + " (" + sectionName + ") to " + target, 0,
+                    "uprobe.multi needs libbpf >= 1.2, but this machine has libbpf " + Native.libbpfVersion()
+                    + "; install a newer libbpf, or attach one uprobe per function with attachUprobe");
+        }
+        return attachCall(target, (arena, capture, program) -> {
+            MemorySegment opts = arena.allocate(56, 8);
+            opts.set(ValueLayout.JAVA_LONG, 0, 56);
+            opts.set(ValueLayout.JAVA_BOOLEAN, 48, retprobe);
+            return LibbpfAttach.bpf_program__attach_uprobe_multi(capture, program, pid,
+                    arena.allocateFrom(binary.toString()), arena.allocateFrom(functionPattern), opts);
+        }, errno -> errno == Errno.ENOENT ? "no function of " + binary + " matches " + functionPattern
+                : errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP || errno == Errno.EINVAL
+                ? "this kernel cannot attach uprobe.multi links (needs Linux 6.6+)" : null);
+    }
+
+    /**
+     * Sets the kernel function (or BTF tracepoint, or LSM hook) this {@code fentry}/{@code fexit}/
+     * {@code fmod_ret}/{@code lsm}/{@code tp_btf} program attaches to, overriding its section's
+     * target; only between open and load, because the kernel verifies the program against the
+     * target's BTF.
+     *
+     * @throws IllegalStateException after load
+     * @throws BpfException when libbpf refuses (the program type takes no BTF target, or no such
+     *                      function in the kernel's BTF)
+     */
+    public void attachTarget(String function) {
+        Objects.requireNonNull(function, "function");
+        setAttachTarget(0, function, "kernel function " + function);
+    }
+
+    /**
+     * Sets the function of another loaded BPF program that this {@code freplace} (or
+     * {@code fentry}/{@code fexit}) program attaches to; only between open and load.
+     *
+     * @param target   a loaded program (of another object), whose BTF holds {@code function}
+     * @param function a global function of {@code target}
+     */
+    public void attachTarget(BpfProgram target, String function) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(function, "function");
+        setAttachTarget(target.fd(), function, "function " + function + " of program " + target.name());
+    }
+
+    private void setAttachTarget(int targetFd, String function, String what) {
+        synchronized (object) {
+            object.requirePhase(BpfObject.Phase.OPENED, "set the attach target of program " + name);
+            try (Arena arena = Arena.ofConfined(); LibbpfLog.Capture log = LibbpfLog.capture()) {
+                int rc = LibbpfAttach.bpf_program__set_attach_target(handle, targetFd, arena.allocateFrom(function));
+                if (rc < 0) {
+                    int errno = -rc;
+                    throw new BpfException("set attach target of program", name + " (" + sectionName + ") to " + what, errno,
+                            errno == Errno.EINVAL ? "only fentry/fexit/fmod_ret/freplace/lsm/tp_btf programs take a BTF target"
+                                    : errno == Errno.ENOENT || errno == Errno.ESRCH ? "no " + what + " in the kernel's BTF"
+                                    : Environment.hintFor(errno), log.lastWarnings(3));
+                }
+                log.log();
+            }
+        }
+    }
+
+    /**
+     * Pins the loaded program on bpffs ({@code bpf_program__pin}): it stays in the kernel after this
+     * process exits, until {@link #unpin(Path)} (or removing the file) and its last link are gone.
+     */
+    public void pin(Path path) {
+        Objects.requireNonNull(path, "path");
+        fd();
+        try (Arena arena = Arena.ofConfined(); LibbpfLog.Capture log = LibbpfLog.capture()) {
+            int rc = LibbpfAttach.bpf_program__pin(handle, arena.allocateFrom(path.toString()));
+            if (rc < 0) {
+                throw new BpfException("pin program", name + " at " + path, -rc, BpfMap.pinHint(path, -rc), log.lastWarnings(3));
+            }
+            log.log();
+        }
+    }
+
+    /** Removes the pin {@link #pin(Path)} made at {@code path}. */
+    public void unpin(Path path) {
+        Objects.requireNonNull(path, "path");
+        fd();
+        try (Arena arena = Arena.ofConfined(); LibbpfLog.Capture log = LibbpfLog.capture()) {
+            int rc = LibbpfAttach.bpf_program__unpin(handle, arena.allocateFrom(path.toString()));
+            if (rc < 0) {
+                throw new BpfException("unpin program", name + " at " + path, -rc,
+                        -rc == Errno.ENOENT ? "nothing is pinned at " + path : Environment.hintFor(-rc), log.lastWarnings(3));
+            }
+            log.log();
+        }
+    }
+
+    /** libbpf's {@code struct bpf_program *}; valid until the object closes. */
     MemorySegment handle() {
         return handle;
     }
+
+    // ---- networking and cgroup attach kinds (issue 15); each delegates to its kind's own class ----
 
     /**
      * Attaches an {@code SEC("xdp")} program to the interface {@code interfaceName}, in the mode the
@@ -411,6 +643,47 @@ public final class BpfProgram {
     public BpfLink attachNetfilter(java.net.StandardProtocolFamily family, NetfilterHook hook, int priority) {
         return holdingObject(() -> NetfilterAttachment.attach(this, Objects.requireNonNull(family, "family"),
                 Objects.requireNonNull(hook, "hook"), priority));
+    }
+
+    /** One libbpf call that returns a {@code struct bpf_link *}, NULL with errno on failure. */
+    interface NativeAttach {
+        MemorySegment attach(Arena arena, MemorySegment capture, MemorySegment program);
+    }
+
+    /**
+     * Runs {@code call} on this loaded program and registers the link with the object; on failure
+     * throws a {@link BpfException} naming the program, {@code target}, the errno and the hint
+     * {@code hints} gives for it (an environment hint, like missing privileges, comes first).
+     */
+    BpfLink attachCall(String target, NativeAttach call, IntFunction<String> hints) {
+        try (Arena arena = Arena.ofConfined(); LibbpfLog.Capture log = LibbpfLog.capture()) {
+            MemorySegment capture = Native.captureSegment(arena);
+            MemorySegment link = attachWith(capture, "attach program", () -> call.attach(arena, capture, handle));
+            if (link == null) {
+                int errno = Native.errno(capture);
+                String environmentHint = Environment.hintFor(errno);
+                throw new BpfException("attach program", name + " (" + sectionName + ") to " + target, errno,
+                        environmentHint != null ? environmentHint : hints.apply(errno), log.lastWarnings(4));
+            }
+            log.log();
+            return register(link);
+        }
+    }
+
+    /** Throws unless the object is loaded and this program with it. */
+    void requireLoadedForAttach(String operation) {
+        object.requirePhase(BpfObject.Phase.LOADED, operation + " " + name);
+        if (Libbpf.bpf_program__fd(handle) < 0) {
+            throw new IllegalStateException("cannot attach program " + name + " of object " + object.name()
+                    + ": it was not loaded (its autoload was off)");
+        }
+    }
+
+    private void requireBinary(Path binary) {
+        if (!Files.isRegularFile(binary)) {
+            throw new BpfException("attach program", name + " (" + sectionName + ") to " + binary, Errno.ENOENT,
+                    "no such executable or shared library (give its full path, e.g. from /proc/<pid>/maps)");
+        }
     }
 
     @Override

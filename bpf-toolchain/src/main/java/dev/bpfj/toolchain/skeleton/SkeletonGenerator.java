@@ -159,6 +159,7 @@ public final class SkeletonGenerator {
         if (!required.isEmpty()) {
             requireRunTimeSettings(out, required, maps, progs);
         }
+        typedAttachMethods(out, progs, internal, globalAccessors);
         for (GlobalPart part : globals) {
             globalSection(out, part, className);
         }
@@ -527,13 +528,7 @@ public final class SkeletonGenerator {
         out.line("object.load();");
         out.close();
         out.line("");
-        out.javadoc("Attaches every loaded program whose section names its hook; the links appear in {@link #links()}.",
-                "Programs whose section libbpf cannot attach on its own are skipped: attach those through",
-                "{@link #progs()}.", "",
-                "@throws IllegalStateException when not loaded");
-        out.open("public void attach()");
-        out.line("links.add(object.attachAll());");
-        out.close();
+        attachAllMethod(out, spec);
         out.line("");
         out.javadoc("Detaches every program {@link #attach()} attached; the object stays loaded.");
         out.open("public void detach()");
@@ -1288,6 +1283,11 @@ public final class SkeletonGenerator {
         out.line("links.clear();");
         out.close();
         out.line("");
+        out.open("synchronized BpfLink put(String program, BpfLink link)");
+        out.line("links.put(program, link);");
+        out.line("return link;");
+        out.close();
+        out.line("");
         out.open("private synchronized Optional<BpfLink> link(String program)");
         out.line("return Optional.ofNullable(links.get(program));");
         out.close();
@@ -1299,6 +1299,50 @@ public final class SkeletonGenerator {
             out.close();
         }
         out.close();
+    }
+
+    // ---- typed attach methods and attach()'s report (issue 15) ----
+
+    /**
+     * {@code attach()}: libbpf's auto-attach of every loaded program (exactly what
+     * {@code bpf_object__attach_skeleton} attaches), returning the loaded programs it left for the
+     * application; the Javadoc names this object's typed attach methods for them.
+     */
+    private void attachAllMethod(SourceBuilder out, BpfObjectSpec spec) {
+        List<String> typed = AttachMethods.typedPrograms(sorted(spec.programs(), ProgramSpec::name));
+        List<String> doc = new ArrayList<>(List.of(
+                "Attaches every loaded program whose section names its hook, as libbpf's skeleton attach does;",
+                "the links appear in {@link #links()}. Programs whose section names no target libbpf can attach",
+                "by itself (an XDP or tc program, a cgroup program, a perf_event program, a bare {@code uprobe}",
+                "or {@code usdt}...) are left for the application and returned by name."));
+        if (!typed.isEmpty()) {
+            doc.add("In this object those get typed attach methods here: "
+                    + String.join(", ", typed.stream().map(SourceBuilder::code).toList()) + ".");
+        }
+        doc.addAll(List.of("", "@return the names of the loaded programs left unattached, in the object's order",
+                "@throws IllegalStateException when not loaded"));
+        out.javadoc(doc.toArray(String[]::new));
+        out.open("public List<String> attach()");
+        out.line("links.add(object.attachAll());");
+        out.line("List<String> left = new ArrayList<>();");
+        out.open("for (BpfProgram program : object.programs())");
+        out.open("if (program.autoload() && links.link(program.name()).isEmpty())");
+        out.line("left.add(program.name());");
+        out.close();
+        out.close();
+        out.line("return List.copyOf(left);");
+        out.close();
+    }
+
+    private void typedAttachMethods(SourceBuilder out, List<ProgPart> progs, List<InternalMap> internal,
+            JavaNames.Scope names) {
+        List<String> structOps = new ArrayList<>();
+        for (InternalMap map : internal) {
+            if (map.kind() == InternalKind.STRUCT_OPS) {
+                structOps.add(map.section());
+            }
+        }
+        AttachMethods.emit(out, progs.stream().map(ProgPart::spec).toList(), structOps, names);
     }
 
     private void helpers(SourceBuilder out, boolean bits, boolean bigEndian) {

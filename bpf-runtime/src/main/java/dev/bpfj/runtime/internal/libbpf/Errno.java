@@ -11,6 +11,8 @@ public final class Errno {
     public static final int EPERM = 1;
     /** No such file or directory / no such element. */
     public static final int ENOENT = 2;
+    /** {@code ESRCH}: no such process (or, from libbpf, no such symbol). */
+    public static final int ESRCH = 3;
     /** Interrupted system call. */
     public static final int EINTR = 4;
     /** Resource temporarily unavailable. */
