@@ -1,5 +1,6 @@
 package dev.bpfj.junit;
 
+import dev.bpfj.runtime.BpfMap;
 import dev.bpfj.runtime.BpfObject;
 import dev.bpfj.runtime.OpenOptions;
 import java.io.IOException;
@@ -275,6 +276,7 @@ public final class BpfExtension implements BeforeAllCallback, AfterAllCallback, 
 
         void close() {
             try {
+                unpin();
                 if (value instanceof AutoCloseable closeable && value != object) {
                     closeable.close();
                 }
@@ -285,6 +287,16 @@ public final class BpfExtension implements BeforeAllCallback, AfterAllCallback, 
             } finally {
                 // The object closes its readers and links too; idempotent after the skeleton's close.
                 object.close();
+            }
+        }
+
+        /** Removes the bpffs pins of the object's maps, made by the test or by libbpf's pin-by-name. */
+        private void unpin() {
+            if (object.phase() != BpfObject.Phase.LOADED) {
+                return;
+            }
+            for (BpfMap map : object.maps()) {
+                map.pinPath().filter(Files::exists).ifPresent(map::unpin);
             }
         }
     }

@@ -19,8 +19,9 @@ import java.lang.annotation.Target;
  *
  * <p>A {@code static} field lives for the test class: it is loaded before {@code @BeforeAll}
  * methods and closed after {@code @AfterAll}. An instance field or a parameter lives for one test:
- * loaded before {@code @BeforeEach} methods, closed after {@code @AfterEach}. Closing closes the
- * links, readers and the object, also when the test failed.
+ * loaded before {@code @BeforeEach} methods, closed after {@code @AfterEach}. Closing removes the
+ * bpffs pins of the object's maps, then closes the readers, links and the object, also when the
+ * test failed.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
