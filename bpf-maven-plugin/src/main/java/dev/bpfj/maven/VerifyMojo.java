@@ -74,6 +74,14 @@ public final class VerifyMojo extends AbstractBpfMojo {
     private List<String> skipPrograms;
 
     /**
+     * Attach targets for fentry, fexit, freplace and tp_btf programs whose section names none, by
+     * program: {@code <attachTargets><on_open>do_sys_openat2</on_open></attachTargets>}. Needs a
+     * bpf-runtime with {@code BpfProgram.attachTarget(String)}.
+     */
+    @Parameter
+    private Map<String, String> attachTargets;
+
+    /**
      * Objects that only load on newer kernels, by file name, with the oldest kernel they need:
      * {@code <minimumKernels><tcx_filter.bpf.o>6.6</tcx_filter.bpf.o></minimumKernels>}. On an older
      * kernel they are skipped with a note instead of failing the build.
@@ -125,7 +133,8 @@ public final class VerifyMojo extends AbstractBpfMojo {
             }
         }
         VerifyRequest request = new VerifyRequest(outputDirectory.toPath(), List.of(sourceDirectory.toPath()), sizes,
-                rodata == null ? Map.of() : rodata, list(skipPrograms), minimumKernels == null ? Map.of() : minimumKernels,
+                rodata == null ? Map.of() : rodata, list(skipPrograms),
+                attachTargets == null ? Map.of() : attachTargets, minimumKernels == null ? Map.of() : minimumKernels,
                 required, because, javaExecutable(), runtimeJar(), buildDirectory.toPath().resolve("bpf-verify"));
         return () -> new KernelVerifier(buildLog()).verify(request);
     }

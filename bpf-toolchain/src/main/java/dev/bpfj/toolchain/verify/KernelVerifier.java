@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -35,6 +36,8 @@ public final class KernelVerifier {
     /** The runtime's entry point for the forked process. */
     public static final String MAIN_CLASS = "dev.bpfj.runtime.internal.verify.VerifyMain";
     private static final long TIMEOUT_SECONDS = 300;
+    /** How VerifyMain separates the logs of several rejected programs of one object. */
+    static final String LOG_SEPARATOR = "\n@@bpfj-next-rejected-program@@\n";
 
     private final BuildLog log;
 
@@ -101,6 +104,7 @@ public final class KernelVerifier {
         unused("map", request.maxEntries().keySet(), usedMaps, "maxEntries");
         unused("read-only global", request.rodata().keySet(), usedRodata, "rodata");
         unused("program", new HashSet<>(request.skipPrograms()), usedPrograms, "skipPrograms");
+        unused("program", request.attachTargets().keySet(), usedPrograms, "attachTargets");
         if (sent.isEmpty()) {
             return 0;
         }
@@ -132,15 +136,24 @@ public final class KernelVerifier {
     }
 
     private static List<String> rejection(String fileName, Properties result, String prefix, List<Path> sourceRoots) {
-        VerifierLog annotated = VerifierLog.annotate(result.getProperty(prefix + "log", ""), sourceRoots);
+        String[] programs = result.getProperty(prefix + "program", "?").split(",");
+        String[] errnos = result.getProperty(prefix + "errno", "").split(",");
+        String[] logs = result.getProperty(prefix + "log", "").split(Pattern.quote(LOG_SEPARATOR));
         List<String> lines = new ArrayList<>();
-        lines.add(fileName + ": program " + result.getProperty(prefix + "program") + " rejected by the verifier ("
-                + result.getProperty(prefix + "errno") + ")");
-        lines.add("  cause: " + annotated.cause());
-        lines.add("  at:    " + annotated.location().orElse("(the log has no line info: compile with -g)"));
-        lines.add("  verifier log, annotated with the C source:");
-        for (String line : annotated.lines()) {
-            lines.add("    " + line);
+        for (int i = 0; i < programs.length; i++) {
+            VerifierLog annotated = VerifierLog.annotate(i < logs.length ? logs[i] : "", sourceRoots);
+            lines.add(fileName + ": program " + programs[i] + " rejected by the verifier ("
+                    + (i < errnos.length ? errnos[i] : "?") + ")");
+            lines.add("  cause: " + annotated.cause());
+            lines.add("  at:    " + annotated.location().orElse("(the log has no line info: compile with -g)"));
+            lines.add("  verifier log, annotated with the C source:");
+            for (String line : annotated.lines()) {
+                lines.add("    " + line);
+            }
+        }
+        String message = result.getProperty(prefix + "message");
+        if (message != null) {
+            lines.add(fileName + ": after leaving out the rejected program(s): " + message);
         }
         return lines;
     }
@@ -149,7 +162,8 @@ public final class KernelVerifier {
             Set<String> usedRodata, Set<String> usedPrograms) throws IOException, BpfBuildException {
         String prefix = index + ".";
         out.setProperty(prefix + "file", object.toAbsolutePath().toString());
-        if (request.maxEntries().isEmpty() && request.rodata().isEmpty() && request.skipPrograms().isEmpty()) {
+        if (request.maxEntries().isEmpty() && request.rodata().isEmpty() && request.skipPrograms().isEmpty()
+                && request.attachTargets().isEmpty()) {
             return;
         }
         BpfObjectSpec spec;
@@ -168,6 +182,12 @@ public final class KernelVerifier {
             if (spec.program(program).isPresent()) {
                 usedPrograms.add(program);
                 out.setProperty(prefix + "skip." + program, "true");
+            }
+        }
+        for (Map.Entry<String, String> entry : request.attachTargets().entrySet()) {
+            if (spec.program(entry.getKey()).isPresent()) {
+                usedPrograms.add(entry.getKey());
+                out.setProperty(prefix + "attachTarget." + entry.getKey(), entry.getValue());
             }
         }
         for (Map.Entry<String, String> entry : request.rodata().entrySet()) {

@@ -15,6 +15,8 @@ import java.util.Map;
  *                        object that has it
  * @param skipPrograms    programs not to load (for example ones that need an attach target given
  *                        at run time)
+ * @param attachTargets   program name to the kernel function (or tracepoint) an fentry, fexit,
+ *                        freplace or tp_btf program without one in its section attaches to
  * @param minimumKernels  object file name ({@code x.bpf.o}) to the oldest kernel it loads on; on
  *                        an older kernel the object is skipped with a note
  * @param required        whether a machine that cannot load programs fails the build
@@ -24,7 +26,8 @@ import java.util.Map;
  * @param workDirectory   where to write the request and result files
  */
 public record VerifyRequest(Path objectDirectory, List<Path> sourceRoots, Map<String, Integer> maxEntries,
-        Map<String, String> rodata, List<String> skipPrograms, Map<String, String> minimumKernels, boolean required,
+        Map<String, String> rodata, List<String> skipPrograms, Map<String, String> attachTargets,
+        Map<String, String> minimumKernels, boolean required,
         String requiredBecause, Path java, Path runtimeJar, Path workDirectory) {
 
     /** Copies the collections. */
@@ -33,6 +36,7 @@ public record VerifyRequest(Path objectDirectory, List<Path> sourceRoots, Map<St
         maxEntries = Map.copyOf(maxEntries);
         rodata = Map.copyOf(rodata);
         skipPrograms = List.copyOf(skipPrograms);
+        attachTargets = Map.copyOf(attachTargets);
         minimumKernels = Map.copyOf(minimumKernels);
     }
 }

@@ -12,7 +12,11 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.Properties;
 
 /**
@@ -59,6 +63,63 @@ public final class VerifyMain {
 
     private static void verify(Properties request, int index, Properties result) {
         String prefix = index + ".";
+        // libbpf stops at the first program the verifier rejects; loading again without it finds
+        // the next, so one build reports every rejected program of the object.
+        Set<String> rejected = new LinkedHashSet<>();
+        StringBuilder programs = new StringBuilder();
+        StringBuilder logs = new StringBuilder();
+        StringBuilder errnos = new StringBuilder();
+        while (true) {
+            Outcome outcome = load(request, prefix, rejected);
+            if (outcome instanceof Rejected r && !rejected.contains(r.program) && rejected.size() < MAX_REJECTIONS) {
+                rejected.add(r.program);
+                programs.append(programs.isEmpty() ? "" : ",").append(r.program);
+                errnos.append(errnos.isEmpty() ? "" : ",").append(r.errno);
+                logs.append(logs.isEmpty() ? "" : LOG_SEPARATOR).append(r.log);
+                continue;
+            }
+            if (!rejected.isEmpty()) {
+                result.setProperty(prefix + "status", "rejected");
+                result.setProperty(prefix + "program", programs.toString());
+                result.setProperty(prefix + "errno", errnos.toString());
+                result.setProperty(prefix + "log", logs.toString());
+                if (outcome instanceof Failed f) {
+                    result.setProperty(prefix + "message", f.message);
+                }
+            } else if (outcome instanceof Loaded l) {
+                result.setProperty(prefix + "status", "ok");
+                result.setProperty(prefix + "programs", l.programs);
+            } else if (outcome instanceof Failed f) {
+                result.setProperty(prefix + "status", "failed");
+                result.setProperty(prefix + "errno", f.errno);
+                result.setProperty(prefix + "message", f.message);
+            } else if (outcome instanceof Rejected r) {
+                result.setProperty(prefix + "status", "rejected");
+                result.setProperty(prefix + "program", r.program);
+                result.setProperty(prefix + "errno", r.errno);
+                result.setProperty(prefix + "log", r.log);
+            }
+            return;
+        }
+    }
+
+    /** Between the logs of several rejected programs of one object. */
+    public static final String LOG_SEPARATOR = "\n@@bpfj-next-rejected-program@@\n";
+    private static final int MAX_REJECTIONS = 32;
+
+    private sealed interface Outcome permits Loaded, Rejected, Failed {
+    }
+
+    private record Loaded(String programs) implements Outcome {
+    }
+
+    private record Rejected(String program, String errno, String log) implements Outcome {
+    }
+
+    private record Failed(String errno, String message) implements Outcome {
+    }
+
+    private static Outcome load(Properties request, String prefix, Set<String> without) {
         Path file = Path.of(request.getProperty(prefix + "file"));
         String name = file.getFileName().toString().replaceFirst("(\\.bpf)?\\.o$", "");
         try (BpfObject object = BpfObject.open(file, OpenOptions.defaults().withObjectName(name))) {
@@ -71,6 +132,7 @@ public final class VerifyMain {
                 switch (parts[0]) {
                     case "maxEntries" -> object.map(parts[1]).maxEntries(Integer.parseInt(value));
                     case "skip" -> object.program(parts[1]).autoload(false);
+                    case "attachTarget" -> attachTarget(object.program(parts[1]), value);
                     case "global" -> {
                         int dot = parts[1].lastIndexOf('.');
                         GlobalData data = object.globalData(parts[1].substring(0, dot));
@@ -83,6 +145,9 @@ public final class VerifyMain {
                     default -> { }
                 }
             }
+            for (String program : without) {
+                object.program(program).autoload(false);
+            }
             object.load();
             StringBuilder loaded = new StringBuilder();
             for (BpfProgram program : object.programs()) {
@@ -90,18 +155,36 @@ public final class VerifyMain {
                     loaded.append(loaded.isEmpty() ? "" : ",").append(program.name());
                 }
             }
-            result.setProperty(prefix + "status", "ok");
-            result.setProperty(prefix + "programs", loaded.toString());
+            return new Loaded(loaded.toString());
         } catch (VerifierException e) {
-            result.setProperty(prefix + "status", "rejected");
-            result.setProperty(prefix + "program", e.program() == null ? "?" : e.program());
-            result.setProperty(prefix + "errno", String.valueOf(e.errnoName()));
-            result.setProperty(prefix + "message", e.getMessage());
-            result.setProperty(prefix + "log", e.log());
+            return new Rejected(e.program() == null ? "?" : e.program(), String.valueOf(e.errnoName()), e.log());
         } catch (BpfException | IllegalArgumentException | IllegalStateException e) {
-            result.setProperty(prefix + "status", "failed");
-            result.setProperty(prefix + "errno", e instanceof BpfException b && b.errnoName() != null ? b.errnoName() : "");
-            result.setProperty(prefix + "message", e.getMessage());
+            return new Failed(e instanceof BpfException b && b.errnoName() != null ? b.errnoName() : "", e.getMessage());
+        }
+    }
+
+    /**
+     * Sets the function an fentry/fexit/freplace/tp_btf program attaches to, before load, through
+     * {@code BpfProgram.attachTarget(String)} (issue 15, engineer kinds). Looked up reflectively so
+     * that this module builds before that method is merged; replace with a direct call then.
+     */
+    private static void attachTarget(BpfProgram program, String function) {
+        Method method;
+        try {
+            method = BpfProgram.class.getMethod("attachTarget", String.class);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("cannot set the attach target " + function + " of program " + program.name()
+                    + ": this bpf-runtime has no BpfProgram.attachTarget(String); use <skipPrograms> for it instead");
+        }
+        try {
+            method.invoke(program, function);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
