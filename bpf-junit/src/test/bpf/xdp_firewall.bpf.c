@@ -122,3 +122,23 @@ int xdp_firewall(struct xdp_md *ctx)
 	count(STAT_PASSED);
 	return XDP_PASS;
 }
+
+/* The tc side: blocked ports are shot, everything else is marked with its destination port, and cb[0] carries priority + 1. */
+SEC("tc")
+int tc_mark(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *ip = (void *)(eth + 1);
+	__be16 *ports = (void *)(ip + 1);
+	__u16 port;
+
+	skb->cb[0] = skb->priority + 1;
+	if ((void *)(ports + 2) > data_end || eth->h_proto != bpf_htons(ETH_P_IP) || ip->ihl != 5)
+		return 0; /* TC_ACT_OK */
+	port = bpf_ntohs(ports[1]);
+	if (bpf_map_lookup_elem(&blocked_ports, &port))
+		return 2; /* TC_ACT_SHOT */
+	skb->mark = port;
+	return 0;
+}

@@ -17,27 +17,20 @@ import java.nio.ByteOrder;
  *
  * <p>Offsets follow the UAPI layout (stable: fields are only ever appended). The kernel accepts
  * nonzero input only in mark, priority, ingress_ifindex, ifindex, cb, tstamp, wire_len, gso_segs,
- * gso_size and hwtstamp; it rejects others with EINVAL, so only those have setters.
+ * gso_size and hwtstamp (it rejects others with EINVAL), and after the run copies back mark,
+ * priority, ingress_ifindex, ifindex, tstamp, cb, wire_len, gso_segs and hwtstamp, so only those
+ * have getters: a program's view of len, protocol or hash is not returned by the kernel.
  */
 public final class SkBuff {
 
     /** {@code sizeof(struct __sk_buff)} on Linux 5.16 and newer. */
     public static final int SIZE = 192;
 
-    private static final int LEN = 0;
-    private static final int PKT_TYPE = 4;
     private static final int MARK = 8;
-    private static final int QUEUE_MAPPING = 12;
-    private static final int PROTOCOL = 16;
-    private static final int VLAN_PRESENT = 20;
-    private static final int VLAN_TCI = 24;
     private static final int PRIORITY = 32;
     private static final int INGRESS_IFINDEX = 36;
     private static final int IFINDEX = 40;
-    private static final int TC_INDEX = 44;
     private static final int CB = 48;
-    private static final int HASH = 68;
-    private static final int TC_CLASSID = 72;
     private static final int TSTAMP = 152;
     private static final int WIRE_LEN = 160;
     private static final int GSO_SEGS = 164;
@@ -127,39 +120,9 @@ public final class SkBuff {
         return this;
     }
 
-    /** {@code len}: the packet length the program saw. */
-    public int len() {
-        return buffer.getInt(LEN);
-    }
-
-    /** {@code pkt_type}. */
-    public int pktType() {
-        return buffer.getInt(PKT_TYPE);
-    }
-
     /** {@code mark}. */
     public int mark() {
         return buffer.getInt(MARK);
-    }
-
-    /** {@code queue_mapping}. */
-    public int queueMapping() {
-        return buffer.getInt(QUEUE_MAPPING);
-    }
-
-    /** {@code protocol} as a host-order EtherType (the struct holds it in network order). */
-    public int protocol() {
-        return Short.toUnsignedInt(Short.reverseBytes((short) buffer.getInt(PROTOCOL)));
-    }
-
-    /** {@code vlan_present}. */
-    public boolean vlanPresent() {
-        return buffer.getInt(VLAN_PRESENT) != 0;
-    }
-
-    /** {@code vlan_tci}. */
-    public int vlanTci() {
-        return buffer.getInt(VLAN_TCI);
     }
 
     /** {@code priority}. */
@@ -177,24 +140,9 @@ public final class SkBuff {
         return buffer.getInt(IFINDEX);
     }
 
-    /** {@code tc_index}. */
-    public int tcIndex() {
-        return buffer.getInt(TC_INDEX);
-    }
-
     /** {@code cb[index]} (index 0–4). */
     public int cb(int index) {
         return buffer.getInt(CB + 4 * checkCb(index));
-    }
-
-    /** {@code hash}. */
-    public int hash() {
-        return buffer.getInt(HASH);
-    }
-
-    /** {@code tc_classid}. */
-    public int tcClassid() {
-        return buffer.getInt(TC_CLASSID);
     }
 
     /** {@code tstamp}. */
@@ -212,11 +160,6 @@ public final class SkBuff {
         return buffer.getInt(GSO_SEGS);
     }
 
-    /** {@code gso_size}. */
-    public int gsoSize() {
-        return buffer.getInt(GSO_SIZE);
-    }
-
     /** {@code hwtstamp}. */
     public long hwtstamp() {
         return buffer.getLong(HWTSTAMP);
@@ -231,7 +174,7 @@ public final class SkBuff {
 
     @Override
     public String toString() {
-        return "SkBuff[len=" + len() + ", mark=" + mark() + ", priority=" + priority() + ", protocol=0x"
-                + Integer.toHexString(protocol()) + ", cb0=" + cb(0) + ", tc_classid=" + tcClassid() + "]";
+        return "SkBuff[mark=" + mark() + ", priority=" + priority() + ", ifindex=" + ifindex() + ", cb=[" + cb(0) + ", "
+                + cb(1) + ", " + cb(2) + ", " + cb(3) + ", " + cb(4) + "]]";
     }
 }

@@ -84,6 +84,16 @@ class PacketTest {
     }
 
     @Test
+    void actionsAndRawTracepointArguments() {
+        assertEquals(XdpAction.TX, XdpAction.of(3));
+        assertEquals(TcAction.REDIRECT, TcAction.of(7));
+        assertEquals("9 is not an XDP action (0-4: ABORTED, DROP, PASS, TX, REDIRECT)",
+                assertThrows(IllegalArgumentException.class, () -> XdpAction.of(9)).getMessage());
+        assertEquals(16, RawTracepointArgs.of(1, 2).length);
+        assertThrows(IllegalArgumentException.class, () -> RawTracepointArgs.of(new long[13]));
+    }
+
+    @Test
     void skBuffFieldsRoundTrip() {
         SkBuff skb = SkBuff.of(new SkBuff().mark(7).priority(3).cb(4, 99).toBytes());
         assertEquals(7, skb.mark());

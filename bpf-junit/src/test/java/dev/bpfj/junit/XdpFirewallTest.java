@@ -37,7 +37,7 @@ class XdpFirewallTest {
         byte[] frame = Packet.ethernet().ipv4("10.0.0.2", "10.0.0.1").ttl(64).udp(40000, 53).payload(new byte[] {1, 2, 3}).build();
         TestRunResult result = firewall.program("xdp_firewall").testRun(TestRunRequest.ofData(frame));
 
-        assertEquals(XDP_PASS, result.returnValue());
+        assertEquals(XdpAction.PASS, XdpAction.of(result.returnValue()));
         PacketView out = PacketView.of(result.data());
         assertEquals(63, out.ttl());
         assertTrue(out.checksumsValid(), "the program kept the IPv4 checksum right: " + out);
