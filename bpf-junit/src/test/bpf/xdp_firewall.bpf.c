@@ -142,3 +142,13 @@ int tc_mark(struct __sk_buff *skb)
 	skb->mark = port;
 	return 0;
 }
+
+__u32 last_ingress_ifindex = 0;
+
+/* Remembers the interface the packet came in on: an xdp_md context in a test run sets it. */
+SEC("xdp")
+int xdp_ingress(struct xdp_md *ctx)
+{
+	last_ingress_ifindex = ctx->ingress_ifindex;
+	return XDP_PASS;
+}

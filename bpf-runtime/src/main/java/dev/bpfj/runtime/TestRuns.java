@@ -24,6 +24,9 @@ final class TestRuns {
             ProgramType.RAW_TRACEPOINT, ProgramType.TRACING, ProgramType.STRUCT_OPS, ProgramType.SYSCALL,
             ProgramType.NETFILTER);
 
+    /** ENODEV: the context names an interface that does not exist. */
+    private static final int ENODEV = 19;
+
     /** The raw tracepoint test run takes at most MAX_BPF_FUNC_ARGS (12) u64 arguments. */
     private static final int RAW_TP_MAX_CONTEXT = 12 * 8;
     /** A syscall program's context is limited to U16_MAX bytes. */
@@ -134,6 +137,9 @@ final class TestRuns {
                         case TRACING -> "fentry/fexit programs take no data, context, flags or CPU";
                         default -> "check the data and context sizes this program type expects";
                     };
+        } else if (errno == ENODEV) {
+            hint = "the context names an interface (ifindex / ingress_ifindex) that does not exist in this network "
+                    + "namespace; use 1 (loopback) or leave it 0";
         } else {
             hint = Environment.hintFor(errno);
         }
