@@ -11,10 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.maven.artifact.Artifact;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.toolchain.Toolchain;
+import org.apache.maven.toolchain.ToolchainManager;
 
 /**
  * Loads every object the build produced ({@code target/bpf/**}{@code /*.bpf.o}) into the running
@@ -28,8 +32,9 @@ import org.apache.maven.plugins.annotations.Parameter;
  * ({@code -Dbpf.verify.require=false} skips on such a CI).
  *
  * <p>Maven's JVM never touches {@code java.lang.foreign}: the loading happens in a forked
- * {@code java} (Maven's own when it is 22 or newer, else {@code bpf.verify.java}, else
- * {@code $JAVA_HOME/bin/java}) running the bpf-runtime jar this plugin depends on.
+ * {@code java} ({@code bpf.verify.java}, else Maven's own when it is 22 or newer, else the build's
+ * {@code jdk} toolchain, else {@code $JAVA_HOME/bin/java}) running the bpf-runtime jar this plugin
+ * depends on.
  */
 @Mojo(name = "verify", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
 public final class VerifyMojo extends AbstractBpfMojo {
@@ -54,7 +59,10 @@ public final class VerifyMojo extends AbstractBpfMojo {
     @Parameter(property = "bpf.verify.require")
     private String require;
 
-    /** The {@code java} executable (22 or newer) that loads the programs; default: Maven's own if 22+, else {@code $JAVA_HOME/bin/java}. */
+    /**
+     * The {@code java} executable (22 or newer) that loads the programs; default: Maven's own if 22+,
+     * else the build's {@code jdk} toolchain if 22+, else {@code $JAVA_HOME/bin/java} if 22+.
+     */
     @Parameter(property = "bpf.verify.java")
     private File java;
 
@@ -92,6 +100,14 @@ public final class VerifyMojo extends AbstractBpfMojo {
     /** The plugin's own dependencies, where the bpf-runtime jar for the forked process comes from. */
     @Parameter(defaultValue = "${plugin.artifacts}", readonly = true, required = true)
     private List<Artifact> pluginArtifacts;
+
+    /** The session, to find a {@code jdk} toolchain (toolchains.xml / maven-toolchains-plugin). */
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    private MavenSession session;
+
+    /** Maven's toolchains, one of which may be a JDK 22+ to load the programs with. */
+    @Component
+    private ToolchainManager toolchainManager;
 
     /** The build directory, for the request and result files. */
     @Parameter(defaultValue = "${project.build.directory}", readonly = true, required = true)
@@ -150,13 +166,25 @@ public final class VerifyMojo extends AbstractBpfMojo {
                 + "class path; do not exclude it from the plugin's dependencies");
     }
 
-    /** Maven's own java when it is 22+, else bpf.verify.java, else $JAVA_HOME/bin/java if that is 22+. */
+    /**
+     * bpf.verify.java; else Maven's own java when it is 22+; else the build's {@code jdk} toolchain
+     * if that is 22+; else {@code $JAVA_HOME/bin/java} if that is 22+; else null.
+     */
     private Path javaExecutable() {
         if (java != null) {
             return java.toPath();
         }
         if (Runtime.version().feature() >= 22) {
             return Path.of(System.getProperty("java.home"), "bin", "java");
+        }
+        Toolchain jdk = toolchainManager == null ? null : toolchainManager.getToolchainFromBuildContext("jdk", session);
+        String tool = jdk == null ? null : jdk.findTool("java");
+        if (tool != null) {
+            Path toolPath = Path.of(tool);
+            Path home = toolPath.getParent() == null ? null : toolPath.getParent().getParent();
+            if (home != null && featureOf(home) >= 22) {
+                return toolPath;
+            }
         }
         String javaHome = System.getenv("JAVA_HOME");
         if (javaHome != null && featureOf(Path.of(javaHome)) >= 22) {
