@@ -127,3 +127,23 @@ int tp_not_testable(void *ctx)
 {
 	return 0;
 }
+
+/* A cgroup_skb program: lets IPv4 UDP in (1), denies the rest (0); it sees the packet from the IP header on. */
+SEC("cgroup_skb/ingress")
+int cgroup_udp_only(struct __sk_buff *skb)
+{
+	__u8 protocol;
+
+	if (skb->protocol != bpf_htons(ETH_P_IP))
+		return 0;
+	if (bpf_skb_load_bytes(skb, offsetof(struct iphdr, protocol), &protocol, 1) < 0)
+		return 0;
+	return protocol == IPPROTO_UDP;
+}
+
+/* An sk_lookup program: drops connections to local port 7, passes the rest. */
+SEC("sk_lookup")
+int lookup_no_echo(struct bpf_sk_lookup *ctx)
+{
+	return ctx->local_port == 7 ? SK_DROP : SK_PASS;
+}

@@ -103,6 +103,32 @@ class TestRunTest {
     }
 
     @Test
+    void cgroupSkbAllowsAndDenies() {
+        BpfProgram cgroup = object.program("cgroup_udp_only");
+        assertEquals(ProgramType.CGROUP_SKB, cgroup.type());
+        assertEquals(1, cgroup.testRun(TestRunRequest.ofData(udpFrame(53))).returnValue());
+        byte[] tcp = udpFrame(53);
+        tcp[14 + 9] = 6;
+        assertEquals(0, cgroup.testRun(TestRunRequest.ofData(tcp)).returnValue());
+    }
+
+    @Test
+    void skLookupDecidesOnTheLocalPort() {
+        BpfProgram lookup = object.program("lookup_no_echo");
+        assertEquals(1 /* SK_PASS */, lookup.testRun(TestRunRequest.ofContext(skLookup(80))).returnValue());
+        assertEquals(0 /* SK_DROP */, lookup.testRun(TestRunRequest.ofContext(skLookup(7))).returnValue());
+    }
+
+    /** A {@code struct bpf_sk_lookup} (72 bytes) for TCP over IPv4 from 10.0.0.1:40000 to 10.0.0.2:{@code localPort}. */
+    private static byte[] skLookup(int localPort) {
+        ByteBuffer ctx = ByteBuffer.allocate(72).order(ByteOrder.nativeOrder());
+        ctx.putInt(8, 2 /* AF_INET */).putInt(12, 6 /* IPPROTO_TCP */);
+        ctx.order(ByteOrder.BIG_ENDIAN).putInt(16, 0x0a000001).putShort(36, (short) 40000).putInt(40, 0x0a000002);
+        ctx.order(ByteOrder.nativeOrder()).putInt(60, localPort);
+        return ctx.array();
+    }
+
+    @Test
     void rawTracepointGetsItsArguments() {
         BpfProgram rawTp = object.program("raw_tp_sys_enter");
         byte[] args = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0, 0).putLong(8, 1234).array();
