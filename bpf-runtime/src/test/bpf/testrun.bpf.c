@@ -147,3 +147,32 @@ int lookup_no_echo(struct bpf_sk_lookup *ctx)
 {
 	return ctx->local_port == 7 ? SK_DROP : SK_PASS;
 }
+
+/*
+ * A flow dissector for IPv4 UDP only: fills in protocol, addresses and ports; the test run returns
+ * the flow keys as its output data. Direct packet access: in a test run there is no skb for
+ * bpf_skb_load_bytes to read from (and a constant offset, which the verifier bounds-checks simply).
+ */
+SEC("flow_dissector")
+int dissect_udp4(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	struct bpf_flow_keys *keys = skb->flow_keys;
+	/* Ethernet frames only: the IP header right after the Ethernet header (nhoff is 14 then). */
+	struct iphdr *ip = data + sizeof(struct ethhdr);
+	struct udphdr *udp;
+
+	if ((void *)(ip + 1) > data_end || ip->ihl != 5 || ip->protocol != IPPROTO_UDP)
+		return BPF_DROP;
+	udp = (void *)(ip + 1);
+	if ((void *)(udp + 1) > data_end)
+		return BPF_DROP;
+	keys->addr_proto = bpf_htons(ETH_P_IP);
+	keys->ip_proto = ip->protocol;
+	keys->ipv4_src = ip->saddr;
+	keys->ipv4_dst = ip->daddr;
+	keys->thoff = keys->nhoff + sizeof(*ip);
+	keys->sport = udp->source;
+	keys->dport = udp->dest;
+	return BPF_OK;
+}

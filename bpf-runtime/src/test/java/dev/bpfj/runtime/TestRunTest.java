@@ -129,6 +129,26 @@ class TestRunTest {
     }
 
     @Test
+    void flowDissectorReturnsTheFlowKeysAsData() {
+        BpfProgram dissector = object.program("dissect_udp4");
+        TestRunResult result = dissector.testRun(TestRunRequest.ofData(udpFrame(53)));
+        assertEquals(0 /* BPF_OK */, result.returnValue());
+        ByteBuffer keys = ByteBuffer.wrap(result.data()); // struct bpf_flow_keys: the network-order fields
+        assertEquals(56, result.data().length);
+        assertEquals(14, keys.order(ByteOrder.nativeOrder()).getShort(0), "nhoff: after the Ethernet header");
+        assertEquals(34, keys.getShort(2), "thoff: after the IPv4 header");
+        assertEquals(17, keys.get(9), "ip_proto");
+        keys.order(ByteOrder.BIG_ENDIAN);
+        assertEquals(40000, Short.toUnsignedInt(keys.getShort(12)), "sport");
+        assertEquals(53, keys.getShort(14), "dport");
+        assertEquals(0x0a000001, keys.getInt(16), "ipv4_src");
+        assertEquals(0x0a000002, keys.getInt(20), "ipv4_dst");
+        byte[] tcp = udpFrame(53);
+        tcp[14 + 9] = 6;
+        assertEquals(2 /* BPF_DROP */, dissector.testRun(TestRunRequest.ofData(tcp)).returnValue());
+    }
+
+    @Test
     void rawTracepointGetsItsArguments() {
         BpfProgram rawTp = object.program("raw_tp_sys_enter");
         byte[] args = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0, 0).putLong(8, 1234).array();
