@@ -71,7 +71,9 @@ public final class VerifyMain {
         StringBuilder errnos = new StringBuilder();
         while (true) {
             Outcome outcome = load(request, prefix, rejected);
-            if (outcome instanceof Rejected r && !rejected.contains(r.program) && rejected.size() < MAX_REJECTIONS) {
+            // A rejection libbpf did not attribute ("?") cannot be left out: report it as it is.
+            if (outcome instanceof Rejected r && !r.program.equals("?") && !rejected.contains(r.program)
+                    && rejected.size() < MAX_REJECTIONS) {
                 rejected.add(r.program);
                 programs.append(programs.isEmpty() ? "" : ",").append(r.program);
                 errnos.append(errnos.isEmpty() ? "" : ",").append(r.errno);
