@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -109,6 +111,14 @@ public final class KernelVerifier {
             return 0;
         }
         verifyRequest.setProperty("count", String.valueOf(sent.size()));
+        Path stampFile = request.workDirectory().resolve("verified.stamp");
+        String stamp = stamp(kernel, verifyRequest, sent, request.runtimeJar());
+        if (Files.isRegularFile(stampFile) && Files.readString(stampFile, StandardCharsets.UTF_8).equals(stamp)) {
+            log.info("bpf:verify: " + sent.size() + " object(s) unchanged since the kernel (" + kernel
+                    + ") accepted them; not loaded again");
+            return sent.size();
+        }
+        Files.deleteIfExists(stampFile);
         Properties result = run(request, verifyRequest);
 
         List<String> failures = new ArrayList<>();
@@ -132,7 +142,37 @@ public final class KernelVerifier {
                     + " of " + sent.size() + " object(s):", failures);
         }
         log.info("bpf:verify: the kernel (" + kernel + ") accepted every program of " + accepted + " object(s)");
+        Files.writeString(stampFile, stamp, StandardCharsets.UTF_8);
         return accepted;
+    }
+
+    /**
+     * What a successful check depends on: the kernel (release and build), the runtime jar, the
+     * request (objects and settings) and each object's size, modification time and file key. An unchanged
+     * stamp lets a no-op build skip the JVM start and the loading.
+     */
+    private static String stamp(String kernel, Properties verifyRequest, List<Path> objects, Path runtimeJar)
+            throws IOException {
+        StringBuilder text = new StringBuilder("kernel=").append(kernel).append(' ').append(kernelBuild()).append('\n');
+        if (Files.isRegularFile(runtimeJar)) {
+            text.append("runtime=").append(runtimeJar).append(' ').append(Files.size(runtimeJar)).append(' ')
+                    .append(Files.getLastModifiedTime(runtimeJar).toMillis()).append('\n');
+        }
+        new TreeMap<>(verifyRequest).forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        for (Path object : objects) {
+            BasicFileAttributes attributes = Files.readAttributes(object, BasicFileAttributes.class);
+            text.append(object).append(' ').append(attributes.size()).append(' ')
+                    .append(attributes.lastModifiedTime().toMillis()).append(' ').append(attributes.fileKey()).append('\n');
+        }
+        return text.toString();
+    }
+
+    private static String kernelBuild() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/version")).strip();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static List<String> rejection(String fileName, Properties result, String prefix, List<Path> sourceRoots) {
