@@ -950,6 +950,19 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
+    /**
+     * Where this map of an object is pinned on bpffs (by {@link #pin(Path)} or by libbpf for a
+     * {@code LIBBPF_PIN_BY_NAME} map), or empty when it is not pinned or is a standalone map.
+     */
+    public java.util.Optional<Path> pinPath() {
+        if (handle.equals(MemorySegment.NULL) || object == null || object.phase() == BpfObject.Phase.CLOSED
+                || !dev.bpfj.runtime.internal.libbpf.Pins.bpf_map__is_pinned(handle)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.ofNullable(Native.string(dev.bpfj.runtime.internal.libbpf.Pins.bpf_map__pin_path(handle)))
+                .map(Path::of);
+    }
+
     static String pinHint(Path path, int errno) {
         if (errno == Errno.EEXIST) {
             return "something is already pinned there";

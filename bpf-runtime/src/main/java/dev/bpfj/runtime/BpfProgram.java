@@ -686,6 +686,29 @@ public final class BpfProgram {
         }
     }
 
+    /**
+     * Runs the loaded program once (or {@link TestRunRequest#repeat()} times) in the kernel on the
+     * request's data and context, without attaching it ({@code BPF_PROG_TEST_RUN}), and returns
+     * its return value, the data and context as the program left them, and the time per run. Maps
+     * see the run like any other: counters it bumps and ring buffer records it emits are there
+     * afterwards.
+     *
+     * @throws IllegalArgumentException when the request does not fit the program's type (for example
+     *                                  data for a raw_tp program)
+     * @throws BpfException             when the kernel refuses: types it cannot test-run (tracepoint,
+     *                                  kprobe, perf_event, …) name the types it can; too small output
+     *                                  buffers name the size needed
+     */
+    public TestRunResult testRun(TestRunRequest request) {
+        Objects.requireNonNull(request, "request");
+        int fd = enterFd(); // the fd stays this program's until the run returns
+        try {
+            return TestRuns.run(this, fd, type(), request);
+        } finally {
+            exitFd();
+        }
+    }
+
     @Override
     public String toString() {
         return "BpfProgram[" + name + " (" + sectionName + ") of " + object.name() + "]";
