@@ -1,5 +1,6 @@
 package dev.bpfj.maven;
 
+import dev.bpfj.toolchain.clang.BpfBuildException;
 import dev.bpfj.toolchain.clang.BpfCompiler;
 import dev.bpfj.toolchain.clang.CompileRequest;
 import dev.bpfj.toolchain.clang.CompileResult;
@@ -9,6 +10,7 @@ import dev.bpfj.toolchain.validate.Problem;
 import dev.bpfj.toolchain.vmlinux.KernelBtfHeaderProvider;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,12 +139,46 @@ public final class CompileMojo extends AbstractBpfMojo {
                         vmlinuxCache(vmlinuxCache)))
                 .build();
         return () -> {
+            checkSourceDirectory();
             CompileResult result = new BpfCompiler(buildLog(), new Validator()).compile(request);
             if (result.compiledCount() > 0) {
                 getLog().info("Compiled and validated " + result.compiledCount() + " BPF object(s) into "
                         + outputDirectory);
             }
         };
+    }
+
+    /**
+     * A source directory that does not exist is "no sources" only when it is the default
+     * {@code src/main/bpf} (a project without BPF code); one configured explicitly, or a symbolic
+     * link whose target is gone, is a mistake to report rather than a build that silently
+     * produces no objects.
+     */
+    private void checkSourceDirectory() throws BpfBuildException {
+        Path directory = sourceDirectory.toPath().toAbsolutePath().normalize();
+        if (Files.isDirectory(directory)) {
+            return;
+        }
+        if (Files.isSymbolicLink(directory)) {
+            String target;
+            try {
+                target = Files.readSymbolicLink(directory).toString();
+            } catch (IOException unreadable) {
+                target = "?";
+            }
+            throw new BpfBuildException("The BPF source directory " + directory + " is a symbolic link to " + target
+                    + ", which is not a directory. Fix the link or set bpf.sourceDirectory.");
+        }
+        if (Files.exists(directory)) {
+            throw new BpfBuildException("The BPF source directory " + directory + " is not a directory."
+                    + " Set bpf.sourceDirectory to the directory holding the *.bpf.c sources.");
+        }
+        Path defaultDirectory = basedir.toPath().toAbsolutePath().normalize().resolve("src/main/bpf");
+        if (!directory.equals(defaultDirectory)) {
+            throw new BpfBuildException("The configured BPF source directory " + directory + " (bpf.sourceDirectory)"
+                    + " does not exist. Create it, or correct <sourceDirectory>; without it the default is "
+                    + defaultDirectory + ".");
+        }
     }
 
     private static List<Path> paths(List<File> files) {
