@@ -399,7 +399,11 @@ public final class BpfCompiler {
             log.debug(String.join(" ", line));
             Processes.Outcome run;
             try {
-                run = Processes.run(line, request.sourceDirectory());
+                // In the directory that -ffile-prefix-map and -fdebug-compilation-dir write as ".": clang's
+                // BPF backend reads each source line for .BTF.ext line_info from the path it recorded
+                // (./src/main/bpf/x.bpf.c), relative to its working directory. Anywhere else it finds no
+                // file and the verifier log and bpftool show no C text.
+                run = Processes.run(line, request.projectDirectory());
             } catch (IOException cannotStart) {
                 Files.deleteIfExists(object);
                 return failed(source, List.of(name + ": cannot run " + clang.executable() + ": "
@@ -448,7 +452,7 @@ public final class BpfCompiler {
             }
             List<BuildState.FileStamp> inputs = new ArrayList<>();
             for (String dependency : DepFile.prerequisites(Files.readString(depFile, StandardCharsets.UTF_8))) {
-                Path path = request.sourceDirectory().resolve(dependency).normalize();
+                Path path = request.projectDirectory().resolve(dependency).normalize();
                 // An input that vanished during the compile gets a stamp that never matches: recompile next time.
                 inputs.add(BuildState.FileStamp.of(path).orElse(new BuildState.FileStamp(path.toString(), -1, -1)));
             }
