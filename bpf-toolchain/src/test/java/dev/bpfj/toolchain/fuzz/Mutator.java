@@ -29,6 +29,8 @@ final class Mutator {
     private final List<Field> btfHeader = new ArrayList<>();
     private final List<Field> btfTypes = new ArrayList<>();
     private final List<Field> btfExt = new ArrayList<>();
+    /** Opcodes, registers, offsets and immediates of instructions, and relocation records. */
+    private final List<Field> code = new ArrayList<>();
     /** Offset of section header 0, for the extended-numbering edit. */
     private int shoff;
 
@@ -52,7 +54,7 @@ final class Mutator {
         if (bytes.length == 0) {
             return bytes;
         }
-        int choice = random.nextInt(12);
+        int choice = random.nextInt(13);
         switch (choice) {
             case 0 -> {
                 int at = random.nextInt(bytes.length);
@@ -78,6 +80,7 @@ final class Mutator {
             case 7 -> edit(bytes, btfHeader, random, description, "btfhdr");
             case 8, 9 -> edit(bytes, btfTypes, random, description, "btftype");
             case 10 -> edit(bytes, btfExt, random, description, "btfext");
+            case 11 -> edit(bytes, code, random, description, "code");
             default -> {
                 int at = random.nextInt(bytes.length);
                 bytes[at] = (byte) (random.nextBoolean() ? 0xff : random.nextInt(256));
@@ -179,6 +182,19 @@ final class Mutator {
                     for (int[] f : new int[][] {{0, 4}, {4, 1}, {6, 2}, {8, 8}, {16, 8}}) {
                         symbols.add(new Field(s + f[0], f[1]));
                     }
+                }
+            } else if ((b.getLong(at + 8) & 0x4) != 0 && type == 1) { // SHF_EXECINSTR PROGBITS
+                for (int slot = offset; slot + 8 <= offset + size; slot += 8) {
+                    code.add(new Field(slot, 1));
+                    code.add(new Field(slot + 1, 1));
+                    code.add(new Field(slot + 2, 2));
+                    code.add(new Field(slot + 4, 4));
+                }
+            } else if (type == 9 || type == 4) { // SHT_REL, SHT_RELA
+                for (int rel = offset; rel + 16 <= offset + size; rel += type == 9 ? 16 : 24) {
+                    code.add(new Field(rel, 8));
+                    code.add(new Field(rel + 8, 4));
+                    code.add(new Field(rel + 12, 4));
                 }
             } else if (name.equals(".BTF")) {
                 btfOffset = offset;
