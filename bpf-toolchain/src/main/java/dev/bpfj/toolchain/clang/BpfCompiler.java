@@ -5,9 +5,14 @@ import dev.bpfj.toolchain.SourceFiles;
 import dev.bpfj.toolchain.validate.Problem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -242,7 +247,7 @@ public final class BpfCompiler {
                 } else {
                     continue;
                 }
-            } catch (java.nio.file.InvalidPathException unusable) {
+            } catch (InvalidPathException unusable) {
                 problem = "it holds an unusable path (" + unusable.getMessage() + ")";
             }
             log.warn("Ignoring the build state " + stateFile + ": " + problem
@@ -259,19 +264,19 @@ public final class BpfCompiler {
      * when a build starts are stale.
      */
     private void removeTemporaryFiles(Path outputDirectory) throws IOException {
-        if (!Files.isDirectory(outputDirectory, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(outputDirectory, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        Files.walkFileTree(outputDirectory, new java.nio.file.SimpleFileVisitor<>() {
+        Files.walkFileTree(outputDirectory, new SimpleFileVisitor<>() {
             @Override
-            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs)
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
                     throws IOException {
                 String name = file.getFileName().toString();
                 if (name.startsWith(".") && name.endsWith(".tmp") && attrs.isRegularFile()) {
                     Files.deleteIfExists(file);
                     log.debug("Removed " + file + ", left behind by an interrupted build");
                 }
-                return java.nio.file.FileVisitResult.CONTINUE;
+                return FileVisitResult.CONTINUE;
             }
         });
     }

@@ -1,5 +1,6 @@
 package dev.bpfj.toolchain.vmlinux;
 
+import Set;
 import dev.bpfj.toolchain.btf.BtfInt;
 import dev.bpfj.toolchain.btf.BtfKind;
 import dev.bpfj.toolchain.btf.BtfTable;
@@ -589,7 +590,7 @@ final class HeaderEmitter {
     // ---------------------------------------------------------------- name checks
 
     /** C keywords (C17 with GNU extensions, what clang compiles BPF C as) that no declared name may be. */
-    private static final java.util.Set<String> C_KEYWORDS = java.util.Set.of("auto", "break", "case", "char",
+    private static final Set<String> C_KEYWORDS = Set.of("auto", "break", "case", "char",
             "const", "continue", "default", "do", "double", "else", "enum", "extern", "float", "for", "goto", "if",
             "inline", "int", "long", "register", "restrict", "return", "short", "signed", "sizeof", "static",
             "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while", "_Alignas",
@@ -614,7 +615,8 @@ final class HeaderEmitter {
             switch (kind) {
                 case STRUCT, UNION, ENUM, ENUM64, FWD, TYPEDEF -> {
                     scratch = checkName(id, btf.nameOffset(id), "its name", scratch);
-                    for (int i = 0, vlen = kind == BtfKind.FWD || kind == BtfKind.TYPEDEF ? 0 : btf.vlen(id); i < vlen; i++) {
+                    int vlen = kind == BtfKind.FWD || kind == BtfKind.TYPEDEF ? 0 : btf.vlen(id);
+                    for (int i = 0; i < vlen; i++) {
                         int offset;
                         String what;
                         if (kind == BtfKind.STRUCT || kind == BtfKind.UNION) {

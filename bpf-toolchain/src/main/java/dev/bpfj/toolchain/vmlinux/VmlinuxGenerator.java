@@ -10,11 +10,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads a BTF file and writes {@code vmlinux.h} from it: the work behind {@code bpf:vmlinux}
@@ -355,9 +362,9 @@ public final class VmlinuxGenerator {
      * warning and the header is generated instead; an untrusted directory is not written to.
      */
     static final class CacheTrust {
-        private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> FOREIGN_WRITE = java.util.Set.of(
-                java.nio.file.attribute.PosixFilePermission.GROUP_WRITE,
-                java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+        private static final Set<PosixFilePermission> FOREIGN_WRITE = Set.of(
+                PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.OTHERS_WRITE);
 
         private final Path directory;
         private final BuildLog log;
@@ -369,7 +376,7 @@ public final class VmlinuxGenerator {
 
         /** Whether the directory is missing (it is created with the user's umask) or safe to use. */
         boolean directoryTrusted() throws IOException {
-            if (!Files.exists(directory, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
                 return true;
             }
             String problem = problem(directory);
@@ -386,7 +393,7 @@ public final class VmlinuxGenerator {
             Path seal = sealOf(entry);
             String problem = problem(entry);
             if (problem == null) {
-                problem = Files.exists(seal, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? problem(seal)
+                problem = Files.exists(seal, LinkOption.NOFOLLOW_LINKS) ? problem(seal)
                         : "it has no checksum file " + seal.getFileName();
             }
             byte[] text = null;
@@ -419,23 +426,23 @@ public final class VmlinuxGenerator {
             if (Files.isSymbolicLink(path)) {
                 return "it is a symbolic link";
             }
-            java.nio.file.attribute.PosixFileAttributes attributes;
+            PosixFileAttributes attributes;
             try {
-                attributes = Files.readAttributes(path, java.nio.file.attribute.PosixFileAttributes.class,
-                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                attributes = Files.readAttributes(path, PosixFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
             } catch (UnsupportedOperationException notPosix) {
                 return null;
             }
-            Object uid = Files.getAttribute(path, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Object uid = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
             long self = currentUid();
             if (self >= 0 && uid instanceof Integer owner && owner != self) {
                 return "it belongs to " + attributes.owner().getName() + " (uid " + owner + "), not to the current user"
                         + " (uid " + self + ")";
             }
-            for (java.nio.file.attribute.PosixFilePermission permission : attributes.permissions()) {
+            for (PosixFilePermission permission : attributes.permissions()) {
                 if (FOREIGN_WRITE.contains(permission)) {
                     return "others than its owner may write it ("
-                            + java.nio.file.attribute.PosixFilePermissions.toString(attributes.permissions()) + ")";
+                            + PosixFilePermissions.toString(attributes.permissions()) + ")";
                 }
             }
             return null;
@@ -453,13 +460,13 @@ public final class VmlinuxGenerator {
 
         static String sha256(byte[] text) {
             try {
-                byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(text);
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(text);
                 StringBuilder hex = new StringBuilder(64);
                 for (byte b : digest) {
                     hex.append(Character.forDigit(b >> 4 & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
                 }
                 return hex.toString();
-            } catch (java.security.NoSuchAlgorithmException impossible) {
+            } catch (NoSuchAlgorithmException impossible) {
                 throw new IllegalStateException("every JDK has SHA-256", impossible);
             }
         }
