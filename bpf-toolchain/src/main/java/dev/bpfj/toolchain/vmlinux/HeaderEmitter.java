@@ -1,6 +1,5 @@
 package dev.bpfj.toolchain.vmlinux;
 
-import Set;
 import dev.bpfj.toolchain.btf.BtfInt;
 import dev.bpfj.toolchain.btf.BtfKind;
 import dev.bpfj.toolchain.btf.BtfTable;
