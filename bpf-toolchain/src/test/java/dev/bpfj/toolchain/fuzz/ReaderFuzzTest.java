@@ -33,8 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code mvn test -pl bpf-toolchain -Dtest=ReaderFuzzTest -Dbpfj.fuzz.seconds=1800}; the seed
  * of the random source is printed and can be fixed with {@code -Dbpfj.fuzz.seed=N}. A failing
  * input is written to {@code target/fuzz-findings/}; after the fix, move it to
- * {@code src/test/resources/fuzz-regressions/} (a {@code .bpf.o} or raw {@code .btf}) so that
- * {@link #regressions()} replays it on every run.
+ * {@code src/test/resources/fuzz-regressions/} (a {@code .bpf.o} or raw {@code .btf}) and add its
+ * name to {@code index.txt} there, so that {@link #regressions()} replays it on every run. Besides
+ * exceptions, an input fails when it takes longer than {@value #PER_INPUT_SECONDS} s or makes
+ * the targets allocate more than 256 MiB: a forged count trusted before it was checked.
+ * {@link ReaderCoverageFuzzTest} is the opt-in coverage-guided (Jazzer) counterpart.
  */
 class ReaderFuzzTest {
 
