@@ -379,7 +379,8 @@ public final class VmlinuxGenerator {
             if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
                 return true;
             }
-            String problem = problem(directory);
+            // A link to a directory (~/.cache on another disk) is fine: what it leads to is checked.
+            String problem = problem(directory.toRealPath());
             if (problem != null) {
                 log.warn("Not using the vmlinux.h cache " + directory + ": " + problem
                         + ". Fix its owner or permissions (chmod go-w), or configure another bpf.vmlinuxCache.");

@@ -109,6 +109,19 @@ class VmlinuxCacheTrustTest {
     }
 
     @Test
+    void cacheReachedThroughALinkIsUsedButALinkedEntryIsNot() throws Exception {
+        Path link = Files.createSymbolicLink(dir.resolve("cache-link"), cache);
+        cache = link;
+        assertFalse(generated(provide("second")), "a linked cache directory of the user's own serves the build");
+        Path elsewhere = Files.writeString(dir.resolve("elsewhere.h"),
+                generated.replace("struct genuine {", PLANTED + "struct genuine {"));
+        Files.delete(entry);
+        Files.createSymbolicLink(entry, elsewhere);
+        RecordingLog log = provide("third");
+        assertTrue(generated(log) && warned(log, "it is a symbolic link"), log.allLines().toString());
+    }
+
+    @Test
     void entryOfAnotherUserIsNotUsed() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
                 "changing a file's owner needs root; the permission tests cover the rest");
