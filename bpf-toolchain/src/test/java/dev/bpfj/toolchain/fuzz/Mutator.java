@@ -104,6 +104,17 @@ final class Mutator {
                 .append(' ');
     }
 
+    /**
+     * A copy of the seed with one BTF type record field changed (a name, a member name, a type
+     * reference, a size): an object the reader often still accepts, for testing what the
+     * generators make of it.
+     */
+    byte[] mutateBtfType(Random random, StringBuilder description) {
+        byte[] bytes = seed.clone();
+        edit(bytes, btfTypes, random, description, "btftype");
+        return bytes;
+    }
+
     /** Values that find off-by-ones, sign errors and unchecked allocations. */
     private static long interesting(Random random, long current) {
         return switch (random.nextInt(17)) {
