@@ -621,6 +621,7 @@ final class HeaderEmitter {
                         if (kind == BtfKind.STRUCT || kind == BtfKind.UNION) {
                             offset = btf.memberNameOffset(id, i);
                             what = "member " + i;
+                            checkMemberType(id, i);
                         } else {
                             offset = btf.enumeratorNameOffset(id, i);
                             what = "enumerator " + i;
@@ -630,6 +631,25 @@ final class HeaderEmitter {
                 }
                 default -> {
                 }
+            }
+        }
+    }
+
+    /**
+     * A struct or union member must have an object type C can lay out: not void, a function, a
+     * forward declaration (incomplete) or a BTF-only kind, also as an array element.
+     */
+    private void checkMemberType(int id, int index) {
+        int type = btf.resolve(btf.memberType(id, index));
+        for (int depth = 0; btf.kind(type) == BtfKind.ARRAY && depth < MAX_DEPTH; depth++) {
+            type = btf.resolve(btf.arrayElementType(type));
+        }
+        switch (btf.kind(type)) {
+            case VOID, FUNC, FUNC_PROTO, FWD, VAR, DATASEC, DECL_TAG -> throw new IllegalArgumentException(
+                    describe(id) + ": member " + index + " (" + btf.memberName(id, index) + ") has type "
+                            + btf.describe(type) + ", which a C struct member cannot have; this BTF cannot be"
+                            + " written as C");
+            default -> {
             }
         }
     }
