@@ -23,8 +23,11 @@ assert log =~ /--- bpf-maven-plugin:\S+:vmlinux \(again\) @ vmlinux-goal ---/ : 
 def copied = ~/\[INFO\] Copied \Q${again.path}\E from \Q${basedir}\E\/target\/vmlinux-cache\/vmlinux-\S+\.h, generated before from the same BTF \(\d+ ms\)/
 assert log.readLines().any { it ==~ copied } : 'build.log lacks the line saying ' + again.path + ' came from the cache'
 assert again.bytes == full.bytes
-def cached = new File(basedir, 'target/vmlinux-cache').listFiles()
-assert cached != null && cached.length == 1 && cached[0].bytes == full.bytes : 'cache: ' + cached
+// The cache keeps the header and, beside it, the SHA-256 it is checked against before use.
+def cached = new File(basedir, 'target/vmlinux-cache').listFiles().findAll { it.name.endsWith('.h') }
+assert cached.size() == 1 && cached[0].bytes == full.bytes : 'cache: ' + cached
+def seal = new File(cached[0].path + '.sha256')
+assert seal.isFile() && seal.text.strip() == java.security.MessageDigest.getInstance('SHA-256').digest(full.bytes).encodeHex().toString()
 
 def fullText = full.text
 def rootsText = roots.text

@@ -1,5 +1,6 @@
 package dev.bpfj.maven;
 
+import dev.bpfj.toolchain.clang.BpfBuildException;
 import dev.bpfj.toolchain.clang.BpfCompiler;
 import dev.bpfj.toolchain.clang.CompileRequest;
 import dev.bpfj.toolchain.clang.CompileResult;
@@ -10,6 +11,7 @@ import dev.bpfj.toolchain.validate.ValidationSettings;
 import dev.bpfj.toolchain.vmlinux.KernelBtfHeaderProvider;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,6 +163,7 @@ public final class CompileMojo extends AbstractClangMojo {
                         vmlinuxCache(vmlinuxCache)))
                 .build();
         return () -> {
+            checkSourceDirectory();
             CompileResult result = new BpfCompiler(buildLog(), new Validator(settings)).compile(request);
             if (result.compiledCount() > 0) {
                 getLog().info("Compiled and validated " + result.compiledCount() + " BPF object(s) into "
@@ -202,6 +205,39 @@ public final class CompileMojo extends AbstractClangMojo {
             if (name.startsWith(prefix) && name.length() > prefix.length()) {
                 rules.put(name.substring(prefix.length()), properties.getProperty(name));
             }
+        }
+    }
+
+    /**
+     * A source directory that does not exist is "no sources" only when it is the default
+     * {@code src/main/bpf} (a project without BPF code); one configured explicitly, or a symbolic
+     * link whose target is gone, is a mistake to report rather than a build that silently
+     * produces no objects.
+     */
+    private void checkSourceDirectory() throws BpfBuildException {
+        Path directory = sourceDirectory.toPath().toAbsolutePath().normalize();
+        if (Files.isDirectory(directory)) {
+            return;
+        }
+        if (Files.isSymbolicLink(directory)) {
+            String target;
+            try {
+                target = Files.readSymbolicLink(directory).toString();
+            } catch (IOException unreadable) {
+                target = "?";
+            }
+            throw new BpfBuildException("The BPF source directory " + directory + " is a symbolic link to " + target
+                    + ", which is not a directory. Fix the link or set bpf.sourceDirectory.");
+        }
+        if (Files.exists(directory)) {
+            throw new BpfBuildException("The BPF source directory " + directory + " is not a directory."
+                    + " Set bpf.sourceDirectory to the directory holding the *.bpf.c sources.");
+        }
+        Path defaultDirectory = basedir.toPath().toAbsolutePath().normalize().resolve("src/main/bpf");
+        if (!directory.equals(defaultDirectory)) {
+            throw new BpfBuildException("The configured BPF source directory " + directory + " (bpf.sourceDirectory)"
+                    + " does not exist. Create it, or correct <sourceDirectory>; without it the default is "
+                    + defaultDirectory + ".");
         }
     }
 

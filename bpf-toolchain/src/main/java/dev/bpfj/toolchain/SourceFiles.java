@@ -23,7 +23,7 @@ public final class SourceFiles {
     /**
      * Lists the regular files (or symbolic links to regular files, as a compiler would read them)
      * under {@code root} whose names end with {@code suffix}; directories reached through a
-     * symbolic link are not entered.
+     * symbolic link are not entered, except {@code root} itself, which may be a link.
      *
      * @param root   the directory to search; a missing one has no files
      * @param suffix e.g. {@code ".bpf.c"}
@@ -35,12 +35,15 @@ public final class SourceFiles {
             return List.of();
         }
         List<Path> found = new ArrayList<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        // The root itself may be a symbolic link (src/main/bpf -> elsewhere): walk its target, but
+        // report the files under the root as configured, which is how builds name them.
+        Path start = Files.isSymbolicLink(root) ? root.toRealPath() : root;
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                 if (file.getFileName().toString().endsWith(suffix) && (attributes.isRegularFile()
                         || attributes.isSymbolicLink() && Files.isRegularFile(file))) {
-                    found.add(file);
+                    found.add(start == root ? file : root.resolve(start.relativize(file)));
                 }
                 return FileVisitResult.CONTINUE;
             }

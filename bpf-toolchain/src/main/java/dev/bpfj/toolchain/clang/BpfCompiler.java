@@ -5,9 +5,14 @@ import dev.bpfj.toolchain.SourceFiles;
 import dev.bpfj.toolchain.validate.Problem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,7 +82,8 @@ public final class BpfCompiler {
         long started = System.nanoTime();
         List<Path> sources = SourceFiles.find(request.sourceDirectory(), SOURCE_SUFFIX);
         Path stateFile = request.outputDirectory().resolve(".bpfj-state-" + fingerprint(request.sourceDirectory().toString()));
-        BuildState state = BuildState.load(stateFile);
+        BuildState state = confined(BuildState.load(stateFile), stateFile, request);
+        removeTemporaryFiles(request.outputDirectory());
         if (sources.isEmpty()) {
             log.info("No BPF sources (*" + SOURCE_SUFFIX + ") in " + request.sourceDirectory());
             removeStale(state, Set.of(), request);
@@ -227,6 +233,61 @@ public final class BpfCompiler {
     }
 
     /** Deletes objects whose sources are gone, and forgets them. */
+    /**
+     * The state as read, or an empty one (everything is rebuilt) when a path in it is not where
+     * this build puts things: an object outside the output directory or not in normal form, a
+     * source key that climbs out of the source directory. Only an edited or forged file has such
+     * paths, and acting on them could delete or overwrite files anywhere.
+     */
+    private BuildState confined(BuildState state, Path stateFile, CompileRequest request) {
+        Path output = request.outputDirectory();
+        for (Map.Entry<String, BuildState.Entry> entry : state.entries().entrySet()) {
+            String problem;
+            try {
+                Path key = Path.of(entry.getKey());
+                Path object = Path.of(entry.getValue().object().path());
+                if (key.isAbsolute() || !key.normalize().equals(key) || key.startsWith("..")) {
+                    problem = "the source " + entry.getKey() + " is not a path inside the source directory";
+                } else if (!object.isAbsolute() || !object.normalize().equals(object) || !object.startsWith(output)
+                        || object.equals(output)) {
+                    problem = "the object " + object + " is not a path inside " + output;
+                } else {
+                    continue;
+                }
+            } catch (InvalidPathException unusable) {
+                problem = "it holds an unusable path (" + unusable.getMessage() + ")";
+            }
+            log.warn("Ignoring the build state " + stateFile + ": " + problem
+                    + ". It was edited by hand or forged; all BPF sources are compiled again.");
+            return BuildState.empty();
+        }
+        return state;
+    }
+
+    /**
+     * Deletes the hidden {@code .*.tmp} files this compiler and {@link dev.bpfj.toolchain.OutputFiles} write next to
+     * objects and headers before renaming them into place. A build that was killed (kill -9,
+     * power loss) leaves them behind; the output directory is the build's own, so any still there
+     * when a build starts are stale.
+     */
+    private void removeTemporaryFiles(Path outputDirectory) throws IOException {
+        if (!Files.isDirectory(outputDirectory, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(outputDirectory, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                    throws IOException {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".") && name.endsWith(".tmp") && attrs.isRegularFile()) {
+                    Files.deleteIfExists(file);
+                    log.debug("Removed " + file + ", left behind by an interrupted build");
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
     private void removeStale(BuildState state, Set<String> present, CompileRequest request) throws IOException {
         List<String> gone = new ArrayList<>();
         for (String key : state.entries().keySet()) {
@@ -235,8 +296,8 @@ public final class BpfCompiler {
             }
         }
         for (String key : gone) {
-            Path object = Path.of(state.entries().get(key).object().path());
-            if (object.startsWith(request.outputDirectory())) {
+            Path object = Path.of(state.entries().get(key).object().path()).toAbsolutePath().normalize();
+            if (object.startsWith(request.outputDirectory()) && !object.equals(request.outputDirectory())) {
                 Files.deleteIfExists(object);
             }
             state.entries().remove(key);
@@ -350,7 +411,11 @@ public final class BpfCompiler {
             log.debug(String.join(" ", line));
             Processes.Outcome run;
             try {
-                run = Processes.run(line, request.sourceDirectory());
+                // In the directory that -ffile-prefix-map and -fdebug-compilation-dir write as ".": clang's
+                // BPF backend reads each source line for .BTF.ext line_info from the path it recorded
+                // (./src/main/bpf/x.bpf.c), relative to its working directory. Anywhere else it finds no
+                // file and the verifier log and bpftool show no C text.
+                run = Processes.run(line, request.projectDirectory());
             } catch (IOException cannotStart) {
                 Files.deleteIfExists(object);
                 return failed(source, List.of(name + ": cannot run " + clang.executable() + ": "
@@ -399,7 +464,7 @@ public final class BpfCompiler {
             }
             List<BuildState.FileStamp> inputs = new ArrayList<>();
             for (String dependency : DepFile.prerequisites(Files.readString(depFile, StandardCharsets.UTF_8))) {
-                Path path = request.sourceDirectory().resolve(dependency).normalize();
+                Path path = request.projectDirectory().resolve(dependency).normalize();
                 // An input that vanished during the compile gets a stamp that never matches: recompile next time.
                 inputs.add(BuildState.FileStamp.of(path).orElse(new BuildState.FileStamp(path.toString(), -1, -1)));
             }

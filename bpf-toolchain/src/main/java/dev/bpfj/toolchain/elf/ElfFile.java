@@ -207,14 +207,16 @@ public final class ElfFile {
             if (shstrndx == SHN_XINDEX) {
                 shstrndx = (int) u32(shoff + 40);
             }
-            if (shnum > (bytes.length - shoff) / SHDR_SIZE) {
-                throw fail(null, 60, "the section header table (" + shnum + " entries at offset " + shoff
-                        + ") extends past the end of the " + bytes.length + "-byte file");
+            // Unsigned: an extended count is a full 64-bit field, and a forged one must not pass as negative.
+            if (Long.compareUnsigned(shnum, (bytes.length - shoff) / SHDR_SIZE) > 0) {
+                throw fail(null, 60, "the section header table (" + Long.toUnsignedString(shnum)
+                        + " entries at offset " + shoff + ") extends past the end of the " + bytes.length
+                        + "-byte file");
             }
             int count = (int) shnum;
-            if (shstrndx >= count) {
-                throw fail(null, 62, "e_shstrndx " + shstrndx + " is not a section index (there are "
-                        + count + " sections)");
+            if (shstrndx < 0 || shstrndx >= count) {
+                throw fail(null, 62, "e_shstrndx " + Integer.toUnsignedString(shstrndx)
+                        + " is not a section index (there are " + count + " sections)");
             }
             long[][] headers = new long[count][];
             for (int i = 0; i < count; i++) {

@@ -17,7 +17,10 @@ import java.util.Optional;
  * @param variables    the variables in the section by offset, from its BTF DATASEC (or from ELF
  *                     symbols when the object has no BTF)
  * @param btfTypeId    the id of the section's BTF DATASEC, 0 when there is none
- * @param initialBytes the section's initial image: its bytes, or {@code size} zeros for {@code .bss}
+ * @param initialBytes the section's initial image: its bytes; ignored for {@code .bss}, whose image is
+ *                     {@code size} zeros that {@link #initialBytes()} makes only when asked (a
+ *                     {@code .bss} occupies no bytes in the file, so its size alone must not make
+ *                     the reader allocate)
  */
 public record GlobalSection(String name, int sectionIndex, Kind kind, long size, List<GlobalVariable> variables,
                             int btfTypeId, byte[] initialBytes) {
@@ -35,13 +38,13 @@ public record GlobalSection(String name, int sectionIndex, Kind kind, long size,
     /** Copies the inputs so the record stays immutable. */
     public GlobalSection {
         variables = List.copyOf(variables);
-        initialBytes = initialBytes.clone();
+        initialBytes = kind == Kind.BSS ? new byte[0] : initialBytes.clone();
     }
 
     /** @return a copy of the section's initial image: its bytes, or {@code size} zeros for {@code .bss} */
     @Override
     public byte[] initialBytes() {
-        return initialBytes.clone();
+        return kind == Kind.BSS ? new byte[Math.toIntExact(size)] : initialBytes.clone();
     }
 
     /** Compares by content, including the initial image. */

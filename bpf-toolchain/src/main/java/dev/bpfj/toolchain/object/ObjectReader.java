@@ -128,10 +128,11 @@ final class ObjectReader {
                 Long next = functions.higherKey(start);
                 // st_size is what clang writes; when missing, the function runs to the next one.
                 long size = symbol.size() != 0 ? symbol.size() : (next != null ? next : code.length) - start;
-                if (start < 0 || start % Instruction.SLOT_SIZE != 0 || size % Instruction.SLOT_SIZE != 0
+                if (start < 0 || size < 0 || start % Instruction.SLOT_SIZE != 0 || size % Instruction.SLOT_SIZE != 0
                         || start > code.length || size > code.length - start) {
                     throw error(section.name(), section.offset() + Math.max(0, start),
-                            "function " + symbol.name() + " (offset " + start + ", size " + size
+                            "function " + symbol.name() + " (offset " + Long.toUnsignedString(start) + ", size "
+                                    + Long.toUnsignedString(size)
                                     + ") does not fit in its " + code.length + "-byte section in whole instructions");
                 }
                 byte[] body = java.util.Arrays.copyOfRange(code, (int) start, (int) (start + size));
@@ -432,11 +433,12 @@ final class ObjectReader {
             if (kind == null || section.size() == 0) {
                 continue;
             }
-            if (section.size() > Integer.MAX_VALUE) {
-                throw error(section.name(), section.offset(),
-                        "global data section of " + section.size() + " bytes is larger than 2 GiB");
+            if (section.size() < 0 || section.size() > Integer.MAX_VALUE - 8) {
+                throw error(section.name(), section.offset(), "global data section of "
+                        + Long.toUnsignedString(section.size()) + " bytes is larger than 2 GiB");
             }
-            byte[] image = kind == GlobalSection.Kind.BSS ? new byte[(int) section.size()] : section.bytes();
+            // A .bss has no bytes in the file: its zeros are made only when a caller asks for them.
+            byte[] image = kind == GlobalSection.Kind.BSS ? new byte[0] : section.bytes();
             Optional<BtfDatasec> datasec = btf == null ? Optional.empty() : btf.datasec(section.name());
             List<GlobalVariable> variables = datasec.isPresent()
                     ? variablesFromBtf(section, datasec.get())

@@ -124,12 +124,13 @@ public final class SkeletonGenerator {
         Btf btf = spec.btf().orElseThrow(() -> new BpfBuildException("cannot generate a skeleton for " + file
                 + ": it has no .BTF section; compile it with -g (bpf:compile does by default)"));
         String className = className(fileNameOnly(file));
+        refuseUndecodableNames(spec);
         Set<String> fixed = new HashSet<>(FIXED_CLASSES);
         fixed.add(className);
         JavaNames.Scope classes = new JavaNames.Scope(fixed);
         TypeModel types = new TypeModel(btf, classes);
 
-        List<MapPart> maps = mapParts(spec, types);
+        List<MapPart> maps = mapParts(spec, types, className);
         JavaNames.Scope globalAccessors = new JavaNames.Scope(Set.of("open", "openAndLoad", "load", "attach",
                 "detach", "close", "object", "objectBytes", "maps", "progs", "links", "checkLayout"));
         List<GlobalPart> globals = globalParts(spec, btf, types, classes, globalAccessors);
@@ -184,6 +185,22 @@ public final class SkeletonGenerator {
         return text.replace("\n\n    }\n", "\n    }\n");
     }
 
+    /**
+     * The skeleton finds maps and programs by name at run time, so a name that is not valid
+     * UTF-8 (the reader decodes its bytes to U+FFFD) could never be found: refuse it here.
+     */
+    private static void refuseUndecodableNames(BpfObjectSpec spec) throws BpfBuildException {
+        List<String> bad = new ArrayList<>();
+        spec.maps().stream().filter(m -> m.name().indexOf('\uFFFD') >= 0).forEach(m -> bad.add("map " + m.name()));
+        spec.programs().stream().filter(p -> p.name().indexOf('\uFFFD') >= 0)
+                .forEach(p -> bad.add("program " + p.name()));
+        if (!bad.isEmpty()) {
+            throw new BpfBuildException("cannot generate a skeleton for " + spec.fileName() + ": the names of "
+                    + String.join(", ", bad) + " are not valid UTF-8 (shown with \uFFFD), so the skeleton could"
+                    + " not find them by name at run time; name them with ASCII identifiers in the C source");
+        }
+    }
+
     private static String fileNameOnly(String path) {
         int slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
         return path.substring(slash + 1);
@@ -197,9 +214,13 @@ public final class SkeletonGenerator {
 
     // ---------------------------------------------------------------- model
 
-    private List<MapPart> mapParts(BpfObjectSpec spec, TypeModel types) {
-        JavaNames.Scope accessors = new JavaNames.Scope(Set.of());
-        JavaNames.Scope classes = new JavaNames.Scope(Set.of("Maps"));
+    private List<MapPart> mapParts(BpfObjectSpec spec, TypeModel types, String className) {
+        // Maps keeps the object in a field named object; its map classes are nested in Maps, where
+        // they would shadow the imported and java.lang classes the generated code names.
+        JavaNames.Scope accessors = new JavaNames.Scope(Set.of("object"));
+        Set<String> reservedClasses = new HashSet<>(FIXED_CLASSES);
+        reservedClasses.add(className);
+        JavaNames.Scope classes = new JavaNames.Scope(reservedClasses);
         List<MapPart> parts = new ArrayList<>();
         for (MapSpec map : sorted(spec.maps(), MapSpec::name)) {
             Shape key = null;
@@ -229,7 +250,7 @@ public final class SkeletonGenerator {
     }
 
     private List<InternalMap> internalMaps(BpfObjectSpec spec, List<MapPart> maps) {
-        Set<String> taken = new HashSet<>();
+        Set<String> taken = new HashSet<>(Set.of("object"));
         for (MapPart part : maps) {
             taken.add(part.accessor());
         }

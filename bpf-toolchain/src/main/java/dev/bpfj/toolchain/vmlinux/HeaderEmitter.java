@@ -586,6 +586,105 @@ final class HeaderEmitter {
         return btf.describe(id) + " (BTF type " + id + ")";
     }
 
+    // ---------------------------------------------------------------- name checks
+
+    /** C keywords (C17 with GNU extensions, what clang compiles BPF C as) that no declared name may be. */
+    private static final Set<String> C_KEYWORDS = Set.of("auto", "break", "case", "char",
+            "const", "continue", "default", "do", "double", "else", "enum", "extern", "float", "for", "goto", "if",
+            "inline", "int", "long", "register", "restrict", "return", "short", "signed", "sizeof", "static",
+            "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while", "_Alignas",
+            "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary", "_Noreturn", "_Static_assert",
+            "_Thread_local", "asm", "typeof", "__attribute__", "__typeof__", "__asm__", "__inline", "__inline__",
+            "__restrict", "__restrict__", "__volatile__", "__const", "__signed__", "__extension__", "__int128",
+            "__label__", "__builtin_va_arg", "__alignof__", "__real__", "__imag__");
+
+    /**
+     * Refuses BTF whose struct, union, enum, typedef, member and enumerator names the
+     * header writes but C cannot read: not {@code [A-Za-z_][A-Za-z0-9_]*}, or a C keyword.
+     * (Integer and floating-point type names are spelled by the emitter itself.) A renamed
+     * member or type would no longer match the kernel's for CO-RE relocations, so the header is
+     * refused rather than repaired; the message names the type.
+     *
+     * @throws IllegalArgumentException naming the type and the name
+     */
+    void checkNames() {
+        byte[] scratch = new byte[64];
+        for (int id = 1, count = btf.typeCount(); id < count; id++) {
+            BtfKind kind = btf.kind(id);
+            switch (kind) {
+                case STRUCT, UNION, ENUM, ENUM64, FWD, TYPEDEF -> {
+                    scratch = checkName(id, btf.nameOffset(id), "its name", scratch);
+                    int vlen = kind == BtfKind.FWD || kind == BtfKind.TYPEDEF ? 0 : btf.vlen(id);
+                    for (int i = 0; i < vlen; i++) {
+                        int offset;
+                        String what;
+                        if (kind == BtfKind.STRUCT || kind == BtfKind.UNION) {
+                            offset = btf.memberNameOffset(id, i);
+                            what = "member " + i;
+                            checkMemberType(id, i);
+                        } else {
+                            offset = btf.enumeratorNameOffset(id, i);
+                            what = "enumerator " + i;
+                        }
+                        scratch = checkName(id, offset, what, scratch);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    /**
+     * A struct or union member must have an object type C can lay out: not void, a function, a
+     * forward declaration (incomplete) or a BTF-only kind, also as an array element.
+     */
+    private void checkMemberType(int id, int index) {
+        int type = btf.resolve(btf.memberType(id, index));
+        for (int depth = 0; btf.kind(type) == BtfKind.ARRAY && depth < MAX_DEPTH; depth++) {
+            type = btf.resolve(btf.arrayElementType(type));
+        }
+        switch (btf.kind(type)) {
+            case VOID, FUNC, FUNC_PROTO, FWD, VAR, DATASEC, DECL_TAG -> throw new IllegalArgumentException(
+                    describe(id) + ": member " + index + " (" + btf.memberName(id, index) + ") has type "
+                            + btf.describe(type) + ", which a C struct member cannot have; this BTF cannot be"
+                            + " written as C");
+            default -> {
+            }
+        }
+    }
+
+    private byte[] checkName(int id, int offset, String what, byte[] scratch) {
+        int length = btf.stringLength(offset);
+        if (length == 0) {
+            return scratch;
+        }
+        if (length > scratch.length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+        }
+        btf.copyString(offset, length, scratch, 0);
+        boolean valid = !(scratch[0] >= '0' && scratch[0] <= '9');
+        for (int i = 0; i < length && valid; i++) {
+            byte c = scratch[i];
+            valid = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
+        }
+        if (!valid || length <= 14 && C_KEYWORDS.contains(btf.stringAt(offset))) {
+            throw new IllegalArgumentException(describe(id) + ": " + what + " is named '"
+                    + printable(btf.stringAt(offset)) + "', which is not a C identifier (letters, digits and"
+                    + " _, not starting with a digit, not a keyword); this BTF cannot be written as C");
+        }
+        return scratch;
+    }
+
+    private static String printable(String name) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            out.append(c >= 32 && c < 127 ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+        }
+        return out.toString();
+    }
+
     // ---------------------------------------------------------------- declarations
 
     /**

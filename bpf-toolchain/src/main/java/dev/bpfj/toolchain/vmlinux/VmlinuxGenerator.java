@@ -10,11 +10,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads a BTF file and writes {@code vmlinux.h} from it: the work behind {@code bpf:vmlinux}
@@ -143,8 +150,13 @@ public final class VmlinuxGenerator {
         }
         Path cached = request.cache() == null || !request.roots().isEmpty() ? null
                 : request.cache().resolve(sums.cacheFileName());
-        if (cached != null && isCurrent(cached, stamp)) {
-            byte[] text = Files.readAllBytes(cached);
+        CacheTrust trust = cached == null ? null : new CacheTrust(request.cache(), log);
+        if (cached != null && !trust.directoryTrusted()) {
+            cached = null;
+        }
+        byte[] trustedText = cached != null && isCurrent(cached, stamp) ? trust.sealedContent(cached) : null;
+        if (trustedText != null) {
+            byte[] text = trustedText;
             OutputFiles.writeIfChanged(request.output(), text);
             remember(record, stamp);
             log.info("Copied " + request.output() + " from " + cached + ", generated before from the same BTF ("
@@ -158,7 +170,7 @@ public final class VmlinuxGenerator {
         report(header, request.btfFile(), request.output(), start);
         if (cached != null) {
             try {
-                OutputFiles.writeIfChanged(cached, text);
+                trust.write(cached, text);
             } catch (IOException unwritable) {
                 // A cache is an optimisation: a read-only home directory must not fail the build.
                 log.debug("Cannot keep vmlinux.h in the cache " + cached + ": " + unwritable);
@@ -338,6 +350,126 @@ public final class VmlinuxGenerator {
          */
         String cacheFileName() {
             return String.format("vmlinux-g%d-%d-%08x-%08x.h", GENERATOR_VERSION, length, crc32c, crc32);
+        }
+    }
+
+    /**
+     * Decides whether the header cache may be used. The cache is shared between builds, and a
+     * header copied from it is compiled into BPF programs that run in the kernel, so an entry is
+     * used only when the cache directory, the entry and its seal belong to the current user and
+     * nobody else may write them, and the entry's bytes still have the SHA-256 recorded in its
+     * seal ({@code <entry>.sha256}, written with the entry). Anything else is skipped with a
+     * warning and the header is generated instead; an untrusted directory is not written to.
+     */
+    static final class CacheTrust {
+        private static final Set<PosixFilePermission> FOREIGN_WRITE = Set.of(
+                PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.OTHERS_WRITE);
+
+        private final Path directory;
+        private final BuildLog log;
+
+        CacheTrust(Path directory, BuildLog log) {
+            this.directory = directory;
+            this.log = log;
+        }
+
+        /** Whether the directory is missing (it is created with the user's umask) or safe to use. */
+        boolean directoryTrusted() throws IOException {
+            if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+                return true;
+            }
+            // A link to a directory (~/.cache on another disk) is fine: what it leads to is checked.
+            String problem = problem(directory.toRealPath());
+            if (problem != null) {
+                log.warn("Not using the vmlinux.h cache " + directory + ": " + problem
+                        + ". Fix its owner or permissions (chmod go-w), or configure another bpf.vmlinuxCache.");
+                return false;
+            }
+            return true;
+        }
+
+        /** The entry's bytes when it and its seal are trusted and match, else null (with a warning). */
+        byte[] sealedContent(Path entry) throws IOException {
+            Path seal = sealOf(entry);
+            String problem = problem(entry);
+            if (problem == null) {
+                problem = Files.exists(seal, LinkOption.NOFOLLOW_LINKS) ? problem(seal)
+                        : "it has no checksum file " + seal.getFileName();
+            }
+            byte[] text = null;
+            if (problem == null) {
+                text = Files.readAllBytes(entry);
+                String recorded = Files.readString(seal, StandardCharsets.US_ASCII).strip();
+                if (!recorded.equals(sha256(text))) {
+                    problem = "its content does not match the SHA-256 recorded in " + seal.getFileName();
+                }
+            }
+            if (problem != null) {
+                log.warn("Not using the vmlinux.h cache entry " + entry + ": " + problem + "; generating the header");
+                return null;
+            }
+            return text;
+        }
+
+        /** Writes an entry and its seal. */
+        void write(Path entry, byte[] text) throws IOException {
+            OutputFiles.writeIfChanged(entry, text);
+            OutputFiles.writeIfChanged(sealOf(entry), (sha256(text) + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+
+        private static Path sealOf(Path entry) {
+            return entry.resolveSibling(entry.getFileName() + ".sha256");
+        }
+
+        /** Why a cache file or directory is not trusted, or null. */
+        private static String problem(Path path) throws IOException {
+            if (Files.isSymbolicLink(path)) {
+                return "it is a symbolic link";
+            }
+            PosixFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(path, PosixFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+            } catch (UnsupportedOperationException notPosix) {
+                return null;
+            }
+            Object uid = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            long self = currentUid();
+            if (self >= 0 && uid instanceof Integer owner && owner != self) {
+                return "it belongs to " + attributes.owner().getName() + " (uid " + owner + "), not to the current user"
+                        + " (uid " + self + ")";
+            }
+            for (PosixFilePermission permission : attributes.permissions()) {
+                if (FOREIGN_WRITE.contains(permission)) {
+                    return "others than its owner may write it ("
+                            + PosixFilePermissions.toString(attributes.permissions()) + ")";
+                }
+            }
+            return null;
+        }
+
+        /** The process's uid, from /proc/self (Linux); -1 when unknown. */
+        private static long currentUid() {
+            try {
+                Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+                return uid instanceof Integer i ? i : -1;
+            } catch (IOException | RuntimeException unknown) {
+                return -1;
+            }
+        }
+
+        static String sha256(byte[] text) {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(text);
+                StringBuilder hex = new StringBuilder(64);
+                for (byte b : digest) {
+                    hex.append(Character.forDigit(b >> 4 & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+                }
+                return hex.toString();
+            } catch (NoSuchAlgorithmException impossible) {
+                throw new IllegalStateException("every JDK has SHA-256", impossible);
+            }
         }
     }
 

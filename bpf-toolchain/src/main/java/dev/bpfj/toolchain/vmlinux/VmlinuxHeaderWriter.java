@@ -126,6 +126,7 @@ public final class VmlinuxHeaderWriter {
         out.append("#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n");
         out.append("#endif\n\n");
         HeaderEmitter emitter = new HeaderEmitter(btf, out);
+        emitter.checkNames();
         try {
             if (roots.isEmpty()) {
                 emitter.emitAll();
