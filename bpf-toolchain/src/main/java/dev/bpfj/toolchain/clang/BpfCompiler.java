@@ -163,9 +163,15 @@ public final class BpfCompiler {
             staleSources.addAll(unit.sources());
         }
         checkHeaders(request, staleSources, projectIncludes, generatedIncludes);
-        log.info("Compiling " + stale.size() + " of " + units.size() + " BPF objects (" + staleSources.size()
-                + " sources) with clang " + clang.version() + " (-target " + request.target() + ", __TARGET_ARCH_"
-                + arch + ")");
+        int linkedStale = 0;
+        for (BuildUnits.Unit unit : stale) {
+            linkedStale += unit.linked() ? 1 : 0;
+        }
+        // Without linked objects an object is a source, and the line says so as it always did.
+        String what = linkedStale == 0 ? " BPF sources" : " BPF objects (" + linkedStale + " linked from "
+                + (staleSources.size() - stale.size() + linkedStale) + " sources)";
+        log.info("Compiling " + stale.size() + " of " + units.size() + what + " with clang " + clang.version()
+                + " (-target " + request.target() + ", __TARGET_ARCH_" + arch + ")");
         log.debug("clang flags: " + String.join(" ", command.flags()));
         Files.createDirectories(request.outputDirectory());
         List<SourceOutcome> outcomes = compileAll(request, clang, command, configHash, stale);
@@ -187,7 +193,7 @@ public final class BpfCompiler {
         state.save(stateFile);
         if (!failures.isEmpty()) {
             throw new BpfBuildException("BPF compilation failed for " + failed + " of " + stale.size()
-                    + " object(s)", failures);
+                    + (linkedStale == 0 ? " source(s)" : " object(s)"), failures);
         }
         Set<BuildUnits.Unit> compiled = Set.copyOf(stale);
         List<CompileResult.CompiledObject> objects = new ArrayList<>(units.size());
