@@ -64,16 +64,20 @@ final class BuildUnits {
                         + " <sources><source>a.bpf.c</source><source>b.bpf.c</source></sources> (paths or patterns"
                         + " relative to " + root + ").");
             }
+            // Link order: the patterns' order, and each pattern's matches in path order.
             List<Path> members = new ArrayList<>();
-            for (Path candidate : candidates) {
-                if (patterns.matches(relative(root, candidate))) {
-                    String other = memberOf.putIfAbsent(candidate, group.name());
-                    if (other != null) {
-                        throw new BpfBuildException(relative(root, candidate) + " is a source of two linked objects, '"
-                                + other + "' and '" + group.name() + "': a source can be linked into one object only"
-                                + " (share code through a header, or a __weak function in each).");
+            for (String text : patterns.texts()) {
+                SourcePatterns pattern = SourcePatterns.of(List.of(text));
+                for (Path candidate : candidates) {
+                    if (!members.contains(candidate) && pattern.matches(relative(root, candidate))) {
+                        String other = memberOf.putIfAbsent(candidate, group.name());
+                        if (other != null) {
+                            throw new BpfBuildException(relative(root, candidate) + " is a source of two linked objects, '"
+                                    + other + "' and '" + group.name() + "': a source can be linked into one object"
+                                    + " only (share code through a header, or a __weak function in each).");
+                        }
+                        members.add(candidate);
                     }
-                    members.add(candidate);
                 }
             }
             if (members.isEmpty()) {
