@@ -27,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * main_step; both update each file's static private_count, the shared main_runs and the map
  * tallies that link_lib.bpf.c defines and link_main.bpf.c declares extern.
  *
+ * <p>A CO-RE pair (link_core_a.bpf.c + link_core_b.bpf.c, each with its own partial
+ * {@code task_struct}) loads with the same relocations patched as bpftool's link of it.
+ *
  * <p>bpftool 7.1 (libbpf 1.1) links the files only with link_lib.bpf.c first: with the extern
  * map declared before its definition its {@code .maps} DATASEC keeps the extern's offset and
  * libbpf cannot open the object. This linker is run in both orders.
@@ -77,6 +80,33 @@ class BpfLinkerKernelTest {
         }
     }
 
+    @Test
+    void coreRelocationsOfBothFilesArePatchedAsInBpftoolsLink() throws Exception {
+        Path a = Fixtures.object("link/link_core_a");
+        Path b = Fixtures.object("link/link_core_b");
+        Path ours = Files.createDirectories(dir.resolve("core-ours")).resolve("core.bpf.o");
+        Files.write(ours, BpfLinker.link(List.of(BpfLinkerTest.input("link_core_a.bpf.c", a),
+                BpfLinkerTest.input("link_core_b.bpf.c", b))));
+        Path theirs = Files.createDirectories(dir.resolve("core-bpftool")).resolve("core.bpf.o");
+        run("bpftool", "gen", "object", theirs.toString(), a.toString(), b.toString());
+        try {
+            List<String> expected = patchedInstructions(theirs, "core-bpftool");
+            // core_a's tgid, core_b's pid, core_parent_of's real_parent and tgid: each file's own field order.
+            assertEquals(4, expected.size(), expected.toString());
+            assertEquals(expected, patchedInstructions(ours, "core-ours"));
+        } finally {
+            cleanUp();
+        }
+    }
+
+    /** Loads with libbpf's debug log and returns its CO-RE "patched insn" lines, sorted. */
+    private List<String> patchedInstructions(Path object, String tag) throws Exception {
+        Path progs = Path.of("/sys/fs/bpf/bpfj-link-" + ProcessHandle.current().pid() + "-" + tag);
+        pins.add(progs);
+        String log = run("bpftool", "-d", "prog", "loadall", object.toString(), progs.toString());
+        return log.lines().filter(l -> l.contains("patched insn")).sorted().toList();
+    }
+
     /** Loads with bpftool, runs both programs once, and returns the maps' formatted contents. */
     private String loadAndRun(Path object, String tag) throws Exception {
         String base = "/sys/fs/bpf/bpfj-link-" + ProcessHandle.current().pid() + "-" + tag;
@@ -99,10 +129,10 @@ class BpfLinkerKernelTest {
         return out.toString();
     }
 
-    /** The "formatted" parts of bpftool's JSON, without whitespace, in bpftool's order. */
+    /** The "formatted" parts of bpftool's JSON, without whitespace, sorted (a hash map's order is its own). */
     private static String formatted(String json) {
         String compact = json.replaceAll("\\s+", "");
-        StringBuilder out = new StringBuilder();
+        List<String> entries = new ArrayList<>();
         int at = 0;
         while ((at = compact.indexOf("\"formatted\":", at)) >= 0) {
             int start = at + "\"formatted\":".length();
@@ -112,11 +142,12 @@ class BpfLinkerKernelTest {
                 char c = compact.charAt(end++);
                 depth += c == '{' || c == '[' ? 1 : c == '}' || c == ']' ? -1 : 0;
             } while (depth > 0 && end < compact.length());
-            out.append(compact, start, end).append(';');
+            entries.add(compact.substring(start, end));
             at = end;
         }
         // Global data maps print {"value":{".bss":[...]}} without a "formatted" key.
-        return out.length() > 0 ? out.toString() : compact;
+        entries.sort(null);
+        return entries.isEmpty() ? compact : String.join(";", entries);
     }
 
     private void cleanUp() throws IOException {
