@@ -272,11 +272,11 @@ public final class BpfCompiler {
     /** Fails early, with the fix, when a needed header is missing: better than clang's wall of errors. */
     private void checkHeaders(CompileRequest request, List<Path> stale, List<Path> projectIncludes,
             Path generatedIncludes) throws BpfBuildException, IOException {
+        // The user's own -I directories count: a vmlinux.h found there is the one clang will read.
         List<Path> scanPath = new ArrayList<>(projectIncludes);
         scanPath.addAll(cflagIncludes(request));
-        projectIncludes = scanPath;
         IncludeScanner scanner = new IncludeScanner(scanPath);
-        List<Path> allDirs = new ArrayList<>(projectIncludes);
+        List<Path> allDirs = new ArrayList<>(scanPath);
         allDirs.addAll(request.systemIncludeDirectories());
         String needsLibbpf = null;
         String needsVmlinux = null;
@@ -287,7 +287,7 @@ public final class BpfCompiler {
                     needsLibbpf = relative(request.sourceDirectory(), source) + " includes <" + name + ">";
                 }
             }
-            if (needsVmlinux == null && names.contains("vmlinux.h") && !IncludeScanner.exists("vmlinux.h", projectIncludes)
+            if (needsVmlinux == null && names.contains("vmlinux.h") && !IncludeScanner.exists("vmlinux.h", scanPath)
                     && scanner.unresolvedNames(source).contains("vmlinux.h")) {
                 // Only an include that resolves nowhere needs the generated header: a project's own vmlinux.h
                 // next to a source or header, or in an -I directory, is what clang will read.

@@ -51,6 +51,7 @@ public final class BpfLinker {
 
     private static final int INSN_SIZE = 8;
     private static final int CALL = 0x85;
+    private static final int SHN_LORESERVE = 0xff00;
 
     private BpfLinker() {
     }
@@ -86,6 +87,8 @@ public final class BpfLinker {
         final long flags;
         long align = 1;
         final ByteArrayOutputStream data = new ByteArrayOutputStream();
+        /** The contents once laid out, which relocations patch in place. */
+        byte[] bytes;
         long size;
         int index;
         /** For license and version: the file whose copy is kept. */
@@ -249,6 +252,7 @@ public final class BpfLinker {
         int index = 1;
         for (OutSection out : sections.values()) {
             out.index = index++;
+            out.bytes = out.data.toByteArray();
         }
         return sections;
     }
@@ -294,7 +298,13 @@ public final class BpfLinker {
                     global.strongReference |= !symbol.isWeak();
                     continue;
                 }
-                if (symbol.sectionIndex() >= ElfSymbol.SHN_ABS - 0x10 || file.outSection[symbol.sectionIndex()] == null) {
+                if (symbol.sectionIndex() >= SHN_LORESERVE) {
+                    throw new BpfBuildException(file.name + ": global symbol '" + symbol.name() + "' is "
+                            + (symbol.sectionIndex() == ElfSymbol.SHN_COMMON ? "a common symbol (compile with"
+                            + " -fno-common, clang's default, or give it an initial value)" : "an absolute symbol")
+                            + "; BPF objects define globals in code, data or .maps sections");
+                }
+                if (file.outSection[symbol.sectionIndex()] == null) {
                     throw new BpfBuildException(file.name + ": global symbol '" + symbol.name() + "' is defined in a"
                             + " section the linker does not keep (" + file.elf.section(symbol.sectionIndex())
                             .map(ElfSection::name).orElse("index " + symbol.sectionIndex())
@@ -482,7 +492,7 @@ public final class BpfLinker {
     /** A call's immediate counts instructions, an ld_imm64's bytes. */
     private static void addToImmediate(OutSection out, long offset, long shift, ByteOrder order)
             throws BpfBuildException {
-        byte[] data = out.data.toByteArray();
+        byte[] data = out.bytes;
         if (offset + INSN_SIZE > data.length) {
             throw new BpfBuildException("relocation at " + offset + " lies outside " + out.name);
         }
@@ -491,8 +501,6 @@ public final class BpfLinker {
         int imm = insn.getInt((int) offset + 4);
         imm += code == CALL ? (int) (shift / INSN_SIZE) : (int) shift;
         insn.putInt((int) offset + 4, imm);
-        out.data.reset();
-        out.data.write(data, 0, data.length);
     }
 
     /** Points each extern FUNC/VAR at the definition's, checking they are the same kind of thing. */
@@ -777,7 +785,7 @@ public final class BpfLinker {
         ElfWriter writer = new ElfWriter(order);
         for (OutSection out : sections.values()) {
             int index = out.type == ElfSection.SHT_NOBITS ? writer.addNobits(out.name, out.flags, out.align, out.size)
-                    : writer.add(out.name, out.type, out.flags, out.align, 0, out.data.toByteArray());
+                    : writer.add(out.name, out.type, out.flags, out.align, 0, out.bytes);
             if (index != out.index) {
                 throw new IllegalStateException("section " + out.name + " got index " + index + ", expected "
                         + out.index);
