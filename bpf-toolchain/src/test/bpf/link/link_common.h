@@ -20,6 +20,9 @@ struct link_event {
 	__type(value, __u64); \
 }
 
+/* Filled in by the loader; both files read it. */
+extern unsigned int LINUX_KERNEL_VERSION __kconfig;
+
 int lib_scale(int value);
 int lib_mode(void);
 

@@ -9,6 +9,7 @@ int threshold = 7;                 /* wins over link_main.bpf.c's __weak one */
 extern int main_runs;              /* .bss of link_main.bpf.c */
 static int private_count;          /* not link_main.bpf.c's */
 struct link_event lib_last;        /* keeps struct link_event in this file's BTF too */
+unsigned int lib_kernel;           /* LINUX_KERNEL_VERSION as this file saw it */
 
 static __noinline int adjust(int value)
 {
@@ -32,6 +33,7 @@ int lib_prog(struct xdp_md *ctx)
 	__u64 value;
 
 	private_count += 10;
+	lib_kernel = LINUX_KERNEL_VERSION;
 	main_runs += 100;
 	value = lib_scale(1) + private_count;
 	bpf_map_update_elem(&tallies, &key, &value, BPF_ANY);

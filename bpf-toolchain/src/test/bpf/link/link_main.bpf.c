@@ -16,6 +16,7 @@ extern int lib_base;               /* .data of link_lib.bpf.c */
 const volatile int main_step = 3;  /* .rodata */
 __weak int threshold = 5;          /* loses to the strong one in link_lib.bpf.c */
 static int private_count;          /* link_lib.bpf.c has its own of the same name */
+unsigned int main_kernel;          /* LINUX_KERNEL_VERSION as this file saw it */
 
 static __noinline int adjust(int value)
 {
@@ -38,6 +39,7 @@ int main_prog(struct xdp_md *ctx)
 
 	private_count++;
 	main_runs++;
+	main_kernel = LINUX_KERNEL_VERSION;
 	if (event) {
 		event->seen = private_count;
 		event->origin = lib_mode();

@@ -75,6 +75,12 @@ class BpfLinkerKernelTest {
             assertTrue(maps.contains("\"key\":0,\"value\":1"), maps);
             assertTrue(maps.contains("\"main_runs\":101"), maps);
             assertTrue(maps.contains("\"private_count\":1") && maps.contains("\"private_count\":10"), maps);
+            // Both files read the one kconfig extern the loader filled in.
+            java.util.regex.Matcher main = java.util.regex.Pattern.compile("\"main_kernel\":(\\d+)").matcher(maps);
+            java.util.regex.Matcher lib = java.util.regex.Pattern.compile("\"lib_kernel\":(\\d+)").matcher(maps);
+            assertTrue(main.find() && lib.find(), maps);
+            assertTrue(Long.parseLong(main.group(1)) > 0x50000, maps);
+            assertEquals(main.group(1), lib.group(1));
         } finally {
             cleanUp();
         }
