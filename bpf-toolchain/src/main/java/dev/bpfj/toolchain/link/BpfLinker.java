@@ -112,6 +112,8 @@ public final class BpfLinker {
         Input definedIn;
         ElfSymbol definition;
         boolean strongReference;
+        /** Whether any declaration or definition is {@code __hidden}: hidden is contagious, as in libbpf's linker. */
+        boolean hidden;
         final List<Input> referencedFrom = new ArrayList<>();
         int outIndex;
 
@@ -293,6 +295,8 @@ public final class BpfLinker {
                     continue;
                 }
                 Global global = globals.computeIfAbsent(symbol.name(), Global::new);
+                global.hidden |= symbol.visibility() == ElfSymbol.STV_HIDDEN
+                        || symbol.visibility() == ElfSymbol.STV_INTERNAL;
                 if (symbol.isUndefined()) {
                     global.referencedFrom.add(file);
                     global.strongReference |= !symbol.isWeak();
@@ -410,8 +414,9 @@ public final class BpfLinker {
             if (global.definition != null) {
                 ElfSymbol def = global.definition;
                 Input file = global.definedIn;
+                // A hidden global stays global in the object, and libbpf verifies such a function with its caller.
                 symbols.add(symbol(order, names.add(global.name), ElfSymbol.STB_GLOBAL << 4 | def.type(),
-                        def.visibility(), file.outSection[def.sectionIndex()].index,
+                        global.hidden ? ElfSymbol.STV_HIDDEN : def.visibility(), file.outSection[def.sectionIndex()].index,
                         def.value() + file.outOffset[def.sectionIndex()], def.size()));
             } else {
                 int bind = global.strongReference ? ElfSymbol.STB_GLOBAL : ElfSymbol.STB_WEAK;

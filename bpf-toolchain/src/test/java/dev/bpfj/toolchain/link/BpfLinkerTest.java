@@ -156,6 +156,20 @@ class BpfLinkerTest {
     }
 
     @Test
+    void hiddenIsContagiousFromTheExternToTheDefinition() throws Exception {
+        // libbpf verifies a hidden global function with its caller instead of on its own.
+        LinkInput a = compile("a.bpf.c", "__hidden extern int helper(int x);\n"
+                + PROGRAM.formatted("pa", "helper(1)", "GPL"));
+        LinkInput b = compile("b.bpf.c", "__noinline int helper(int x) { return x + 1; }\n"
+                + PROGRAM.formatted("pb", "helper(2)", "GPL"));
+        BpfObjectSpec spec = BpfObjectSpec.parse("linked", BpfLinker.link(List.of(a, b)));
+        ElfSymbol helper = spec.elf().symbols().stream().filter(s -> s.name().equals("helper")).findFirst()
+                .orElseThrow();
+        assertEquals(ElfSymbol.STV_HIDDEN, helper.visibility());
+        assertTrue(!helper.isUndefined() && helper.isFunction(), helper.toString());
+    }
+
+    @Test
     void anExternNobodyDefinesIsRefused() throws Exception {
         LinkInput a = compile("a.bpf.c", "extern int missing_fn(int x);\n"
                 + PROGRAM.formatted("pa", "missing_fn(1)", "GPL"));
