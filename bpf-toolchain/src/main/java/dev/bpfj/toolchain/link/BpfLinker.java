@@ -4,8 +4,12 @@ import dev.bpfj.toolchain.BpfFormatException;
 import dev.bpfj.toolchain.btf.Btf;
 import dev.bpfj.toolchain.btf.BtfCoreRelocation;
 import dev.bpfj.toolchain.btf.BtfExt;
+import dev.bpfj.toolchain.btf.BtfFunc;
 import dev.bpfj.toolchain.btf.BtfFuncInfo;
+import dev.bpfj.toolchain.btf.BtfFuncProto;
 import dev.bpfj.toolchain.btf.BtfLineInfo;
+import dev.bpfj.toolchain.btf.BtfType;
+import dev.bpfj.toolchain.btf.BtfVar;
 import dev.bpfj.toolchain.clang.BpfBuildException;
 import dev.bpfj.toolchain.elf.ElfFile;
 import dev.bpfj.toolchain.elf.ElfRelocation;
@@ -544,8 +548,39 @@ public final class BpfLinker {
                             + ", but its BTF there has no " + kindName(kind) + " of that name, so the extern in "
                             + file.name + " cannot be matched to it");
                 }
+                checkCompatible(name, file, id - file.btfBase + 1, global.definedIn,
+                        definition - global.definedIn.btfBase + 1);
                 btf.alias(id, definition);
             }
+        }
+    }
+
+    /**
+     * What the loader would trip over later: an extern variable whose size differs from the
+     * definition's, or an extern function with another number of parameters.
+     */
+    private static void checkCompatible(String name, Input externFile, int externId, Input defFile, int defId)
+            throws BpfBuildException {
+        BtfType declared = externFile.btf.type(externId);
+        BtfType defined = defFile.btf.type(defId);
+        if (declared instanceof BtfVar externVar && defined instanceof BtfVar defVar
+                && externFile.btf.hasSize(externVar.typeId()) && defFile.btf.hasSize(defVar.typeId())) {
+            long declaredSize = externFile.btf.sizeOf(externVar.typeId());
+            long definedSize = defFile.btf.sizeOf(defVar.typeId());
+            if (declaredSize != definedSize) {
+                throw new BpfBuildException("'" + name + "' is declared in " + externFile.name + " as "
+                        + externFile.btf.describe(externVar.typeId()) + " (" + declaredSize + " bytes) but defined in "
+                        + defFile.name + " as " + defFile.btf.describe(defVar.typeId()) + " (" + definedSize
+                        + " bytes); declare it with the definition's type");
+            }
+        }
+        if (declared instanceof BtfFunc externFunc && defined instanceof BtfFunc defFunc
+                && externFile.btf.type(externFunc.protoId()) instanceof BtfFuncProto externProto
+                && defFile.btf.type(defFunc.protoId()) instanceof BtfFuncProto defProto
+                && externProto.params().size() != defProto.params().size()) {
+            throw new BpfBuildException("'" + name + "' is declared in " + externFile.name + " with "
+                    + externProto.params().size() + " parameter(s) but defined in " + defFile.name + " with "
+                    + defProto.params().size() + "; declare it with the definition's parameters");
         }
     }
 

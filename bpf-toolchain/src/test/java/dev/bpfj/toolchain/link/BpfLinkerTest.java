@@ -210,6 +210,22 @@ class BpfLinkerTest {
     }
 
     @Test
+    void anExternOfAnotherSizeOrArityIsRefused() throws Exception {
+        LinkInput a = compile("a.bpf.c", "extern int shared;\n" + PROGRAM.formatted("pa", "shared", "GPL"));
+        LinkInput b = compile("b.bpf.c", "long shared = 3;\n" + PROGRAM.formatted("pb", "shared", "GPL"));
+        BpfBuildException size = assertThrows(BpfBuildException.class, () -> BpfLinker.link(List.of(a, b)));
+        assertTrue(size.getMessage().startsWith("'shared' is declared in a.bpf.c as int (4 bytes) but defined in"
+                + " b.bpf.c as long (8 bytes)"), size.getMessage());
+        LinkInput c = compile("c.bpf.c", "extern int twice(int x, int y);\n" + PROGRAM.formatted("pc", "twice(1, 2)",
+                "GPL"));
+        LinkInput d = compile("d.bpf.c", "__noinline int twice(int x) { return 2 * x; }\n"
+                + PROGRAM.formatted("pd", "twice(2)", "GPL"));
+        BpfBuildException arity = assertThrows(BpfBuildException.class, () -> BpfLinker.link(List.of(c, d)));
+        assertTrue(arity.getMessage().startsWith("'twice' is declared in c.bpf.c with 2 parameter(s) but defined in"
+                + " d.bpf.c with 1"), arity.getMessage());
+    }
+
+    @Test
     void objectsOfDifferentByteOrdersAreRefused() throws Exception {
         Path source = dir.resolve("eb.bpf.c");
         Files.writeString(source, "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n"
