@@ -264,8 +264,9 @@ public final class BpfCompiler {
                 Files.deleteIfExists(object);
             }
             state.entries().remove(key);
-            log.info("Removed " + object + ": " + (key.startsWith("linked:") ? "linked object " + key.substring(7)
-                    + " is no longer configured" : "its source " + key + " is gone or no longer selected"));
+            log.info("Removed " + object + ": " + (BuildUnits.isLinkedKey(key) ? "linked object "
+                    + BuildUnits.linkedName(key) + " is no longer configured"
+                    : "its source " + key + " is gone or no longer selected"));
         }
     }
 

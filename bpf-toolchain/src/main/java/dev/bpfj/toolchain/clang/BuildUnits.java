@@ -131,6 +131,11 @@ final class BuildUnits {
         return key.startsWith(LINKED_KEY);
     }
 
+    /** @return the linked object's name in a state key of {@link #isLinkedKey} */
+    static String linkedName(String key) {
+        return key.substring(LINKED_KEY.length());
+    }
+
     static String relative(Path root, Path file) {
         return root.relativize(file).toString().replace('\\', '/');
     }

@@ -122,7 +122,8 @@ class BuildModelTest {
         linkFixtures();
         source("solo.bpf.c", PROGRAM.formatted("solo"));
         List<LinkedObject> linked = List.of(new LinkedObject("tracer", List.of("tracer/link_main.c", "tracer/*.c")));
-        CompileResult first = compile(request().linkedObjects(linked).build());
+        // **/*.c selects the members too: being linked keeps them from also being built alone.
+        CompileResult first = compile(request().sourceIncludes(List.of("**/*.c")).linkedObjects(linked).build());
         assertEquals(2, first.compiledCount());
         assertEquals(Set.of("solo.bpf.o", "tracer.bpf.o"), objects(), "members are not also built on their own");
         BpfObjectSpec spec = BpfObjectSpec.read(dir.resolve("target/bpf/tracer.bpf.o"));
@@ -130,7 +131,8 @@ class BuildModelTest {
         assertTrue(log.lines().stream().anyMatch(l -> l.startsWith("INFO Compiling 2 of 2 BPF objects (1 linked from 2"
                 + " sources)")), log.lines().toString());
 
-        assertEquals(0, compile(request().linkedObjects(linked).build()).compiledCount());
+        assertEquals(0, compile(request().sourceIncludes(List.of("**/*.c")).linkedObjects(linked).build())
+                .compiledCount());
         touch(src().resolve("tracer/link_lib.c"));
         assertEquals(Set.of("tracer.bpf.o"), compiledNames(compile(request().linkedObjects(linked).build())));
         touch(src().resolve("tracer/link_common.h"));
@@ -149,6 +151,18 @@ class BuildModelTest {
     private static Set<String> compiledNames(CompileResult result) {
         return result.objects().stream().filter(CompileResult.CompiledObject::compiled)
                 .map(o -> o.object().getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    void unstrippedMembersLinkWithoutTheirDwarf() throws Exception {
+        Files.createDirectories(src().resolve("tracer"));
+        linkFixtures();
+        compile(request().strip(false).linkedObjects(List.of(new LinkedObject("tracer", List.of("tracer/*.c"))))
+                .build());
+        BpfObjectSpec spec = BpfObjectSpec.read(dir.resolve("target/bpf/tracer.bpf.o"));
+        assertTrue(spec.program("main_prog").isPresent() && spec.btfExt().isPresent(), spec.toString());
+        assertTrue(spec.elf().sections().stream().noneMatch(s -> s.name().startsWith(".debug")),
+                spec.elf().sections().toString());
     }
 
     @Test
