@@ -2,6 +2,10 @@ package dev.bpfj.toolchain.link;
 
 import dev.bpfj.toolchain.BpfFormatException;
 import dev.bpfj.toolchain.btf.Btf;
+import dev.bpfj.toolchain.btf.BtfArray;
+import dev.bpfj.toolchain.btf.BtfMember;
+import dev.bpfj.toolchain.btf.BtfPtr;
+import dev.bpfj.toolchain.btf.BtfStruct;
 import dev.bpfj.toolchain.btf.BtfCoreRelocation;
 import dev.bpfj.toolchain.btf.BtfExt;
 import dev.bpfj.toolchain.btf.BtfFunc;
@@ -574,6 +578,15 @@ public final class BpfLinker {
                         + " bytes); declare it with the definition's type");
             }
         }
+        if (declared instanceof BtfVar externVar && defined instanceof BtfVar defVar) {
+            Map<String, String> externMap = mapDefinition(externFile.btf, externVar.typeId());
+            Map<String, String> defMap = mapDefinition(defFile.btf, defVar.typeId());
+            if (externMap != null && defMap != null && !externMap.equals(defMap)) {
+                throw new BpfBuildException("Map '" + name + "' is declared in " + externFile.name + " with "
+                        + externMap + " but defined in " + defFile.name + " with " + defMap
+                        + "; declare it extern with the same __uint/__type attributes as the definition");
+            }
+        }
         if (declared instanceof BtfFunc externFunc && defined instanceof BtfFunc defFunc
                 && externFile.btf.type(externFunc.protoId()) instanceof BtfFuncProto externProto
                 && defFile.btf.type(defFunc.protoId()) instanceof BtfFuncProto defProto
@@ -582,6 +595,34 @@ public final class BpfLinker {
                     + externProto.params().size() + " parameter(s) but defined in " + defFile.name + " with "
                     + defProto.params().size() + "; declare it with the definition's parameters");
         }
+    }
+
+    /**
+     * A {@code .maps} definition as its attributes: {@code __uint(name, n)} members (a pointer to an
+     * array of n) by their number, {@code __type(name, T)} members (a pointer to T) by T's size, so
+     * that declarations in another member order or through typedefs compare equal.
+     *
+     * @return the attributes, or null when the type is not such a struct
+     */
+    private static Map<String, String> mapDefinition(Btf btf, int typeId) {
+        if (!(btf.resolve(typeId) instanceof BtfStruct struct) || struct.isUnion()) {
+            return null;
+        }
+        Map<String, String> attributes = new java.util.TreeMap<>();
+        for (BtfMember member : struct.members()) {
+            if (!(btf.resolve(member.typeId()) instanceof BtfPtr pointer)) {
+                return null;
+            }
+            BtfType target = btf.resolve(pointer.typeId());
+            if (target instanceof BtfArray array) {
+                attributes.put(member.name(), String.valueOf(array.count()));
+            } else if (btf.hasSize(pointer.typeId())) {
+                attributes.put(member.name(), btf.sizeOf(pointer.typeId()) + "-byte type");
+            } else {
+                attributes.put(member.name(), btf.describe(pointer.typeId()));
+            }
+        }
+        return attributes;
     }
 
     private static String kindName(int kind) {

@@ -226,6 +226,24 @@ class BpfLinkerTest {
     }
 
     @Test
+    void anExternMapWithOtherAttributesIsRefused() throws Exception {
+        String map = "struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, %d); __type(key, __u32);"
+                + " __type(value, __u64); } counts SEC(\".maps\");\n";
+        String use = "({ __u32 k = 0; bpf_map_lookup_elem(&counts, &k) ? 1 : 2; })";
+        LinkInput a = compile("a.bpf.c", "extern " + map.formatted(8) + PROGRAM.formatted("pa", use, "GPL"));
+        LinkInput b = compile("b.bpf.c", map.formatted(16) + PROGRAM.formatted("pb", use, "GPL"));
+        BpfBuildException e = assertThrows(BpfBuildException.class, () -> BpfLinker.link(List.of(a, b)));
+        assertTrue(e.getMessage().startsWith("Map 'counts' is declared in a.bpf.c with {key=4-byte type,"
+                + " max_entries=8, type=2, value=8-byte type} but defined in b.bpf.c with {key=4-byte type,"
+                + " max_entries=16, type=2, value=8-byte type}"), e.getMessage());
+        // The same attributes in another order link.
+        String reordered = "extern struct { __type(value, __u64); __uint(max_entries, 16); __type(key, __u32);"
+                + " __uint(type, BPF_MAP_TYPE_ARRAY); } counts SEC(\".maps\");\n";
+        LinkInput c = compile("c.bpf.c", reordered + PROGRAM.formatted("pc", use, "GPL"));
+        assertEquals(1, BpfObjectSpec.parse("linked", BpfLinker.link(List.of(c, b))).maps().size());
+    }
+
+    @Test
     void objectsOfDifferentByteOrdersAreRefused() throws Exception {
         Path source = dir.resolve("eb.bpf.c");
         Files.writeString(source, "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n"
