@@ -144,6 +144,20 @@ public final class BpfLinker {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("nothing to link");
         }
+        try {
+            return linkChecked(inputs);
+        } catch (RuntimeException bug) {
+            // Inputs passed the readers' checks, so this is the linker's fault: say which files made it fail.
+            List<String> names = new ArrayList<>();
+            for (LinkInput input : inputs) {
+                names.add(input.name());
+            }
+            throw new IllegalStateException("bpfj's linker failed on " + String.join(", ", names) + ": " + bug
+                    + " (please report this with the sources; bpftool gen object may link them meanwhile)", bug);
+        }
+    }
+
+    private static byte[] linkChecked(List<LinkInput> inputs) throws BpfBuildException {
         List<Input> files = new ArrayList<>();
         for (LinkInput input : inputs) {
             files.add(read(input));
