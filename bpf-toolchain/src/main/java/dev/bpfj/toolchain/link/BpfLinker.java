@@ -60,6 +60,10 @@ public final class BpfLinker {
     private static final int INSN_SIZE = 8;
     private static final int CALL = 0x85;
     private static final int SHN_LORESERVE = 0xff00;
+    /** Clang aligns BPF sections to at most 8 bytes; anything near this is a damaged header. */
+    private static final long MAX_ALIGN = 4096;
+    /** Far beyond any BPF object, and small enough that the written file's offsets stay ints. */
+    private static final long MAX_SECTION = 256L << 20;
 
     private BpfLinker() {
     }
@@ -256,6 +260,16 @@ public final class BpfLinker {
                     continue;
                 }
                 long align = Math.max(1, section.addralign());
+                if (align > MAX_ALIGN || (align & (align - 1)) != 0) {
+                    throw new BpfBuildException(file.name + ": section " + section.name() + " asks for an alignment of "
+                            + Long.toUnsignedString(section.addralign()) + " bytes; the linker supports powers of two"
+                            + " up to " + MAX_ALIGN);
+                }
+                if (section.size() < 0 || section.size() > MAX_SECTION - out.size) {
+                    throw new BpfBuildException(file.name + ": section " + section.name() + " is "
+                            + Long.toUnsignedString(section.size()) + " bytes; a linked section may hold at most "
+                            + MAX_SECTION + " bytes");
+                }
                 out.align = Math.max(out.align, align);
                 long at = ElfWriter.align(out.size, align);
                 if (section.type() != ElfSection.SHT_NOBITS) {

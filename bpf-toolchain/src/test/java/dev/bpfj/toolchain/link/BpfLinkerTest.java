@@ -256,6 +256,29 @@ class BpfLinkerTest {
     }
 
     @Test
+    void damagedObjectsAreLinkedOrRefusedNeverCrashedOn() throws Exception {
+        List<LinkInput> inputs = mainThenLib();
+        java.util.Random random = new java.util.Random(42);
+        int refused = 0;
+        for (int round = 0; round < 600; round++) {
+            int which = round % 2;
+            byte[] damaged = inputs.get(which).bytes().clone();
+            for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
+                damaged[random.nextInt(damaged.length)] = (byte) random.nextInt(256);
+            }
+            List<LinkInput> attempt = new ArrayList<>(inputs);
+            attempt.set(which, new LinkInput(inputs.get(which).name(), damaged));
+            try {
+                BpfLinker.link(attempt);
+            } catch (BpfBuildException expected) {
+                refused++;
+                assertTrue(expected.getMessage().contains(".bpf.c"), "names a file: " + expected.getMessage());
+            }
+        }
+        assertTrue(refused > 100, "damage was noticed: " + refused + " of 600 refused");
+    }
+
+    @Test
     void somethingThatIsNotAnObjectIsNamed() {
         BpfBuildException e = assertThrows(BpfBuildException.class, () -> BpfLinker.link(List.of(
                 new LinkInput("junk.bpf.c", new byte[] {1, 2, 3}))));
