@@ -4,6 +4,7 @@ import dev.bpfj.toolchain.clang.BpfBuildException;
 import dev.bpfj.toolchain.clang.BpfCompiler;
 import dev.bpfj.toolchain.clang.CompileRequest;
 import dev.bpfj.toolchain.clang.CompileResult;
+import dev.bpfj.toolchain.clang.LinkedObject;
 import dev.bpfj.toolchain.clang.ObjectChecker;
 import dev.bpfj.toolchain.validate.BpfObjectValidator;
 import dev.bpfj.toolchain.validate.Problem;
@@ -25,17 +26,55 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Compiles {@code src/main/bpf/**}{@code /*.bpf.c} with clang into validated BPF objects in
- * {@code target/bpf}. Only sources whose inputs (the source, every header it includes, the
+ * Compiles {@code src/main/bpf/**}{@code /*.bpf.c} (or the sources that {@code sourceIncludes}
+ * selects) with clang into validated BPF objects in {@code target/bpf}, and links the
+ * {@code objects} configured from several sources each. Only sources whose inputs (the source, every header it includes, the
  * flags, the clang) changed since the last build are compiled; each object is checked for what
  * the kernel would reject at load time before it replaces the previous one.
  */
 @Mojo(name = "compile", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
 public final class CompileMojo extends AbstractClangMojo {
 
-    /** Where the BPF C sources are: every {@code *.bpf.c} below it is compiled. */
+    /** Where the BPF C sources are: by default every {@code *.bpf.c} below it is compiled (see {@code sourceIncludes}). */
     @Parameter(property = "bpf.sourceDirectory", defaultValue = "${project.basedir}/src/main/bpf")
     private File sourceDirectory;
+
+    /**
+     * Ant-style patterns, relative to {@code sourceDirectory}, of the sources compiled into one object
+     * each: {@code **}{@code /*.c} for a project whose sources are plain {@code .c} files. Only
+     * {@code .c} files are ever compiled (headers never are). {@code x.c} and {@code x.bpf.c} both
+     * become {@code x.bpf.o}, and the skeleton class {@code XBpf}. On the command line:
+     * {@code -Dbpf.sourceIncludes=**}{@code /*.c}. Default: {@code **}{@code /*.bpf.c}.
+     */
+    @Parameter(property = "bpf.sourceIncludes")
+    private List<String> sourceIncludes;
+
+    /**
+     * Ant-style patterns of sources left out of {@code sourceIncludes}, e.g. {@code lib/**} or
+     * {@code **}{@code /*_test.c}. Default: none.
+     */
+    @Parameter(property = "bpf.sourceExcludes")
+    private List<String> sourceExcludes;
+
+    /**
+     * Objects linked from several sources, as {@code bpftool gen object} links them: each
+     * {@code <object>} has a {@code <name>} (the object becomes {@code NAME.bpf.o} and the skeleton
+     * {@code NameBpf}) and {@code <sources>}, paths or Ant-style patterns relative to
+     * {@code sourceDirectory}. Members are compiled one by one, linked in the order listed (files
+     * matched by one pattern in path order), validated as one object and get one skeleton; they
+     * are not also built on their own. Default: none.
+     *
+     * <pre>{@code
+     * <objects>
+     *   <object>
+     *     <name>tracer</name>
+     *     <sources><source>tracer/*.c</source></sources>
+     *   </object>
+     * </objects>
+     * }</pre>
+     */
+    @Parameter
+    private List<LinkedObjectConfig> objects;
 
     /** Where the objects go, in the same relative layout as the sources ({@code x.bpf.c} -> {@code x.bpf.o}). */
     @Parameter(property = "bpf.outputDirectory", defaultValue = "${project.build.directory}/bpf")
@@ -161,6 +200,9 @@ public final class CompileMojo extends AbstractClangMojo {
                 .vmlinuxHeader(vmlinuxHeader == null ? null : vmlinuxHeader.toPath())
                 .vmlinuxGenerator(KernelBtfHeaderProvider.of(btfFile == null ? null : btfFile.toPath(),
                         vmlinuxCache(vmlinuxCache)))
+                .sourceIncludes(list(sourceIncludes))
+                .sourceExcludes(list(sourceExcludes))
+                .linkedObjects(linkedObjects())
                 .build();
         return () -> {
             checkSourceDirectory();
@@ -238,6 +280,38 @@ public final class CompileMojo extends AbstractClangMojo {
             throw new BpfBuildException("The configured BPF source directory " + directory + " (bpf.sourceDirectory)"
                     + " does not exist. Create it, or correct <sourceDirectory>; without it the default is "
                     + defaultDirectory + ".");
+        }
+    }
+
+    private List<LinkedObject> linkedObjects() throws MojoFailureException {
+        List<LinkedObject> result = new ArrayList<>();
+        for (LinkedObjectConfig object : list(objects)) {
+            if (object.name == null || object.name.isBlank()) {
+                throw new MojoFailureException("An <object> in <objects> has no <name>: give each linked object a name,"
+                        + " e.g. <name>tracer</name> for tracer.bpf.o and the skeleton TracerBpf.");
+            }
+            result.add(new LinkedObject(object.name.strip(), list(object.sources)));
+        }
+        return result;
+    }
+
+    /**
+     * One {@code <object>} of the {@code objects} parameter: a linked object's name and sources.
+     * Maven sets the fields from the POM.
+     */
+    public static final class LinkedObjectConfig {
+        /** The object's base name: {@code tracer} gives {@code tracer.bpf.o}. */
+        private String name;
+        /** Paths or Ant-style patterns of the member sources, relative to the source directory. */
+        private List<String> sources;
+
+        /** Creates an empty entry; Maven sets the fields. */
+        public LinkedObjectConfig() {
+        }
+
+        @Override
+        public String toString() {
+            return name + " " + sources;
         }
     }
 

@@ -2,6 +2,8 @@ package dev.bpfj.toolchain.clang;
 
 import dev.bpfj.toolchain.Checksum64;
 import dev.bpfj.toolchain.SourceFiles;
+import dev.bpfj.toolchain.link.BpfLinker;
+import dev.bpfj.toolchain.link.LinkInput;
 import dev.bpfj.toolchain.validate.Problem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +28,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Compiles a directory of BPF C sources ({@code **}{@code /*.bpf.c}) into validated objects.
+ * Compiles a directory of BPF C sources (by default {@code **}{@code /*.bpf.c}; see
+ * {@link CompileRequest#sourceIncludes()}) into validated objects, one per source, or one per
+ * {@link LinkedObject} from several sources linked together by {@link BpfLinker}.
  *
  * <p>Steps, one log line each: find and check clang; decide which sources are out of date
  * (see {@link BuildState}); check that the headers they need exist; compile those in parallel,
@@ -39,7 +43,8 @@ public final class BpfCompiler {
 
     /** Bumped when the way objects are produced changes, so old state recompiles everything. */
     private static final String FORMAT_VERSION = "1";
-    private static final String SOURCE_SUFFIX = ".bpf.c";
+    /** Bumped when the linker's output changes, so linked objects are relinked. */
+    private static final String LINKER_VERSION = "1";
 
     private final BuildLog log;
     private final ObjectChecker checker;
@@ -80,12 +85,13 @@ public final class BpfCompiler {
      */
     public CompileResult compile(CompileRequest request) throws BpfBuildException, IOException, InterruptedException {
         long started = System.nanoTime();
-        List<Path> sources = SourceFiles.find(request.sourceDirectory(), SOURCE_SUFFIX);
+        List<BuildUnits.Unit> units = BuildUnits.plan(request, SourceFiles.find(request.sourceDirectory(), ".c"));
         Path stateFile = request.outputDirectory().resolve(".bpfj-state-" + fingerprint(request.sourceDirectory().toString()));
         BuildState state = confined(BuildState.load(stateFile), stateFile, request);
         removeTemporaryFiles(request.outputDirectory());
-        if (sources.isEmpty()) {
-            log.info("No BPF sources (*" + SOURCE_SUFFIX + ") in " + request.sourceDirectory());
+        if (units.isEmpty()) {
+            log.info("No BPF sources (" + String.join(", ", request.sourceIncludes().isEmpty()
+                    ? BuildUnits.DEFAULT_INCLUDES : request.sourceIncludes()) + ") in " + request.sourceDirectory());
             removeStale(state, Set.of(), request);
             if (Files.isDirectory(request.outputDirectory())) {
                 state.save(stateFile);
@@ -136,59 +142,83 @@ public final class BpfCompiler {
             provider.provide(generatedIncludes, log);
         }
         Map<String, BuildState.Entry> entries = state.entries();
-        List<Path> stale = new ArrayList<>();
+        List<BuildUnits.Unit> stale = new ArrayList<>();
         Set<String> present = new LinkedHashSet<>();
-        for (Path source : sources) {
-            String key = relative(request.sourceDirectory(), source);
-            present.add(key);
-            BuildState.Entry entry = entries.get(key);
-            if (entry == null || !entry.isCurrent(configHash)
-                    || !entry.object().path().equals(objectFor(request, source).toString())) {
-                stale.add(source);
+        for (BuildUnits.Unit unit : units) {
+            present.add(unit.key());
+            BuildState.Entry entry = entries.get(unit.key());
+            if (entry == null || !entry.isCurrent(unitHash(configHash, request, unit))
+                    || !entry.object().path().equals(unit.object().toString())) {
+                stale.add(unit);
             }
         }
         removeStale(state, present, request);
         if (stale.isEmpty()) {
-            log.info("All " + sources.size() + " BPF objects in " + request.outputDirectory() + " are up to date (checked in "
+            log.info("All " + units.size() + " BPF objects in " + request.outputDirectory() + " are up to date (checked in "
                     + (System.nanoTime() - started) / 1_000_000 + " ms)");
             state.save(stateFile);
-            List<CompileResult.CompiledObject> objects = new ArrayList<>(sources.size());
-            for (Path source : sources) {
-                objects.add(new CompileResult.CompiledObject(source, objectFor(request, source), false));
+            List<CompileResult.CompiledObject> objects = new ArrayList<>(units.size());
+            for (BuildUnits.Unit unit : units) {
+                objects.add(new CompileResult.CompiledObject(unit.sources().get(0), unit.object(), false));
             }
             return new CompileResult(objects, List.of());
         }
 
-        checkHeaders(request, stale, projectIncludes, generatedIncludes);
-        log.info("Compiling " + stale.size() + " of " + sources.size() + " BPF sources with clang "
-                + clang.version() + " (" + clang.executable() + ", -target " + request.target() + ", __TARGET_ARCH_"
-                + arch + ")");
+        List<Path> staleSources = new ArrayList<>();
+        for (BuildUnits.Unit unit : stale) {
+            staleSources.addAll(unit.sources());
+        }
+        checkHeaders(request, staleSources, projectIncludes, generatedIncludes);
+        int linkedStale = 0;
+        for (BuildUnits.Unit unit : stale) {
+            linkedStale += unit.linked() ? 1 : 0;
+        }
+        // Without linked objects an object is a source, and the line says so as it always did.
+        String what = linkedStale == 0 ? " BPF sources" : " BPF objects (" + linkedStale + " linked from "
+                + (staleSources.size() - stale.size() + linkedStale) + " sources)";
+        log.info("Compiling " + stale.size() + " of " + units.size() + what + " with clang " + clang.version()
+                + " (" + clang.executable() + ", -target " + request.target() + ", __TARGET_ARCH_" + arch + ")");
         log.debug("clang flags: " + String.join(" ", command.flags()));
         Files.createDirectories(request.outputDirectory());
-        List<SourceOutcome> outcomes = compileAll(request, clang, command, stale);
+        List<SourceOutcome> outcomes = compileAll(request, clang, command, configHash, stale);
 
         List<String> failures = new ArrayList<>();
         List<Problem> warnings = new ArrayList<>();
+        int failed = 0;
         for (SourceOutcome outcome : outcomes) {
-            String key = relative(request.sourceDirectory(), outcome.source());
+            String key = outcome.unit().key();
             if (outcome.entry() != null) {
                 entries.put(key, outcome.entry());
                 warnings.addAll(outcome.warnings());
             } else {
                 entries.remove(key);
                 failures.addAll(outcome.failures());
+                failed++;
             }
         }
         state.save(stateFile);
         if (!failures.isEmpty()) {
-            long failed = outcomes.stream().filter(o -> o.entry() == null).count();
             throw new BpfBuildException("BPF compilation failed for " + failed + " of " + stale.size()
-                    + " source(s)", failures);
+                    + (linkedStale == 0 ? " source(s)" : " object(s)"), failures);
         }
-        Set<Path> compiled = Set.copyOf(stale);
-        return new CompileResult(sources.stream()
-                .map(s -> new CompileResult.CompiledObject(s, objectFor(request, s), compiled.contains(s))).toList(),
-                warnings);
+        Set<BuildUnits.Unit> compiled = Set.copyOf(stale);
+        List<CompileResult.CompiledObject> objects = new ArrayList<>(units.size());
+        for (BuildUnits.Unit unit : units) {
+            objects.add(new CompileResult.CompiledObject(unit.sources().get(0), unit.object(), compiled.contains(unit)));
+        }
+        return new CompileResult(objects, warnings);
+    }
+
+    /** A linked object's configuration also covers its member list, so adding or removing one relinks. */
+    private static String unitHash(String configHash, CompileRequest request, BuildUnits.Unit unit) {
+        if (!unit.linked()) {
+            return configHash;
+        }
+        StringBuilder text = new StringBuilder(configHash).append("\nlinker=").append(LINKER_VERSION);
+        for (Path source : unit.sources()) {
+            text.append('\n').append(relative(request.sourceDirectory(), source));
+        }
+        return fingerprint(text.toString());
     }
 
     /** Chooses clang (see {@link ClangSelector}), reusing the remembered probe while the binary is unchanged. */
@@ -301,15 +331,20 @@ public final class BpfCompiler {
                 Files.deleteIfExists(object);
             }
             state.entries().remove(key);
-            log.info("Removed " + object + ": its source " + key + " no longer exists");
+            log.info("Removed " + object + ": " + (BuildUnits.isLinkedKey(key) ? "linked object "
+                    + BuildUnits.linkedName(key) + " is no longer configured"
+                    : "its source " + key + " is gone or no longer selected"));
         }
     }
 
     /** Fails early, with the fix, when a needed header is missing: better than clang's wall of errors. */
     private void checkHeaders(CompileRequest request, List<Path> stale, List<Path> projectIncludes,
             Path generatedIncludes) throws BpfBuildException, IOException {
-        IncludeScanner scanner = new IncludeScanner(projectIncludes);
-        List<Path> allDirs = new ArrayList<>(projectIncludes);
+        // The user's own -I directories count: a vmlinux.h found there is the one clang will read.
+        List<Path> scanPath = new ArrayList<>(projectIncludes);
+        scanPath.addAll(cflagIncludes(request));
+        IncludeScanner scanner = new IncludeScanner(scanPath);
+        List<Path> allDirs = new ArrayList<>(scanPath);
         allDirs.addAll(request.systemIncludeDirectories());
         String needsLibbpf = null;
         String needsVmlinux = null;
@@ -320,8 +355,10 @@ public final class BpfCompiler {
                     needsLibbpf = relative(request.sourceDirectory(), source) + " includes <" + name + ">";
                 }
             }
-            if (needsVmlinux == null && names.contains("vmlinux.h")
-                    && !IncludeScanner.exists("vmlinux.h", projectIncludes)) {
+            if (needsVmlinux == null && names.contains("vmlinux.h") && !IncludeScanner.exists("vmlinux.h", scanPath)
+                    && scanner.unresolvedNames(source).contains("vmlinux.h")) {
+                // Only an include that resolves nowhere needs the generated header: a project's own vmlinux.h
+                // next to a source or header, or in an -I directory, is what clang will read.
                 needsVmlinux = relative(request.sourceDirectory(), source);
             }
         }
@@ -343,24 +380,48 @@ public final class BpfCompiler {
         }
     }
 
+    /** The {@code -I} directories of the user's cflags, relative ones resolved as clang does (it runs in the source directory). */
+    private static List<Path> cflagIncludes(CompileRequest request) {
+        List<Path> dirs = new ArrayList<>();
+        List<String> flags = request.cflags();
+        for (int i = 0; i < flags.size(); i++) {
+            String flag = flags.get(i);
+            String dir = null;
+            if ((flag.equals("-I") || flag.equals("-iquote") || flag.equals("-isystem")) && i + 1 < flags.size()) {
+                dir = flags.get(++i);
+            } else if (flag.startsWith("-I") && flag.length() > 2) {
+                dir = flag.substring(2);
+            }
+            if (dir != null && !dir.isBlank()) {
+                try {
+                    dirs.add(request.sourceDirectory().resolve(dir.strip()).normalize());
+                } catch (RuntimeException notAPath) {
+                    // clang will complain about it
+                }
+            }
+        }
+        return dirs;
+    }
+
     /**
-     * What happened to one source.
+     * What happened to one object.
      *
-     * @param source   the source
+     * @param unit     the object and its sources
      * @param entry    its new state entry, or {@code null} if it failed
      * @param failures the diagnostics or problems that failed it
      * @param warnings validation warnings of a successful compile
      */
-    private record SourceOutcome(Path source, BuildState.Entry entry, List<String> failures, List<Problem> warnings) {
+    private record SourceOutcome(BuildUnits.Unit unit, BuildState.Entry entry, List<String> failures,
+            List<Problem> warnings) {
     }
 
-    private List<SourceOutcome> compileAll(CompileRequest request, Clang clang, ClangCommand command, List<Path> stale)
-            throws IOException, InterruptedException {
+    private List<SourceOutcome> compileAll(CompileRequest request, Clang clang, ClangCommand command, String configHash,
+            List<BuildUnits.Unit> stale) throws IOException, InterruptedException {
         int threads = Math.min(request.parallelism(), stale.size());
         if (threads == 1) {
             List<SourceOutcome> outcomes = new ArrayList<>();
-            for (Path source : stale) {
-                outcomes.add(compileOne(request, clang, command, source));
+            for (BuildUnits.Unit unit : stale) {
+                outcomes.add(buildOne(request, clang, command, configHash, unit));
             }
             return outcomes;
         }
@@ -371,8 +432,8 @@ public final class BpfCompiler {
         });
         try {
             List<Future<SourceOutcome>> futures = new ArrayList<>();
-            for (Path source : stale) {
-                futures.add(pool.submit(() -> compileOne(request, clang, command, source)));
+            for (BuildUnits.Unit unit : stale) {
+                futures.add(pool.submit(() -> buildOne(request, clang, command, configHash, unit)));
             }
             List<SourceOutcome> outcomes = new ArrayList<>();
             for (Future<SourceOutcome> future : futures) {
@@ -398,16 +459,17 @@ public final class BpfCompiler {
         }
     }
 
-    private SourceOutcome compileOne(CompileRequest request, Clang clang, ClangCommand command, Path source)
-            throws IOException, InterruptedException {
-        Path object = objectFor(request, source);
+    /**
+     * Compiles one source with clang into {@code output} and strips it.
+     *
+     * @return the errors that failed it (empty on success); {@code inputs} receives every file clang read
+     */
+    private List<String> runClang(CompileRequest request, Clang clang, ClangCommand command, Path source,
+            Path output, Set<String> inputs) throws IOException, InterruptedException {
         String name = relative(request.sourceDirectory(), source);
-        Files.createDirectories(object.getParent());
-        String base = "." + object.getFileName();
-        Path temp = Files.createTempFile(object.getParent(), base, ".tmp");
-        Path depFile = Files.createTempFile(object.getParent(), base, ".d.tmp");
+        Path depFile = Files.createTempFile(output.getParent(), "." + output.getFileName(), ".d.tmp");
         try {
-            List<String> line = command.forSource(source, temp, depFile);
+            List<String> line = command.forSource(source, output, depFile);
             log.debug(String.join(" ", line));
             Processes.Outcome run;
             try {
@@ -417,9 +479,7 @@ public final class BpfCompiler {
                 // file and the verifier log and bpftool show no C text.
                 run = Processes.run(line, request.projectDirectory());
             } catch (IOException cannotStart) {
-                Files.deleteIfExists(object);
-                return failed(source, List.of(name + ": cannot run " + clang.executable() + ": "
-                        + cannotStart.getMessage()));
+                return List.of(name + ": cannot run " + clang.executable() + ": " + cannotStart.getMessage());
             }
             List<Diagnostic> diagnostics = Diagnostic.parse(run.output());
             for (Diagnostic diagnostic : diagnostics) {
@@ -429,23 +489,75 @@ public final class BpfCompiler {
                     log.warn(diagnostic.toString());
                 }
             }
-            if (run.exitCode() != 0 || Files.size(temp) == 0) {
-                // Never leave the previous object: it no longer matches the source.
-                Files.deleteIfExists(object);
+            if (run.exitCode() != 0 || Files.size(output) == 0) {
                 List<String> errors = diagnostics.stream().filter(Diagnostic::isError).map(Diagnostic::toString)
                         .toList();
                 if (errors.isEmpty()) {
                     errors = List.of(name + ": clang exited with status " + run.exitCode() + ": "
                             + run.output().strip());
                 }
-                return failed(source, errors);
+                return errors;
             }
             if (request.strip()) {
-                Optional<String> stripFailure = strip(clang, temp);
+                Optional<String> stripFailure = strip(clang, output);
                 if (stripFailure.isPresent()) {
-                    Files.deleteIfExists(object);
-                    return failed(source, List.of(name + ": " + stripFailure.get()));
+                    return List.of(name + ": " + stripFailure.get());
                 }
+            }
+            for (String dependency : DepFile.prerequisites(Files.readString(depFile, StandardCharsets.UTF_8))) {
+                // clang ran in the project directory (see above): its dependency paths are relative to it.
+                inputs.add(request.projectDirectory().resolve(dependency).normalize().toString());
+            }
+            return List.of();
+        } finally {
+            Files.deleteIfExists(depFile);
+        }
+    }
+
+    private SourceOutcome buildOne(CompileRequest request, Clang clang, ClangCommand command, String configHash,
+            BuildUnits.Unit unit) throws IOException, InterruptedException {
+        Path object = unit.object();
+        String name = unit.displayName();
+        Files.createDirectories(object.getParent());
+        String base = "." + object.getFileName();
+        Path temp = Files.createTempFile(object.getParent(), base, ".tmp");
+        List<Path> memberObjects = new ArrayList<>();
+        try {
+            Set<String> inputs = new LinkedHashSet<>();
+            if (!unit.linked()) {
+                List<String> errors = runClang(request, clang, command, unit.sources().get(0), temp, inputs);
+                if (!errors.isEmpty()) {
+                    // Never leave the previous object: it no longer matches the source.
+                    Files.deleteIfExists(object);
+                    return failed(unit, errors);
+                }
+            } else {
+                List<String> errors = new ArrayList<>();
+                List<LinkInput> members = new ArrayList<>();
+                for (Path source : unit.sources()) {
+                    Path member = Files.createTempFile(object.getParent(), base + "." + source.getFileName(), ".tmp");
+                    memberObjects.add(member);
+                    List<String> memberErrors = runClang(request, clang, command, source, member, inputs);
+                    errors.addAll(memberErrors);
+                    if (memberErrors.isEmpty()) {
+                        members.add(new LinkInput(relative(request.sourceDirectory(), source), Files.readAllBytes(member)));
+                    }
+                }
+                if (!errors.isEmpty()) {
+                    Files.deleteIfExists(object);
+                    return failed(unit, errors);
+                }
+                try {
+                    Files.write(temp, BpfLinker.link(members));
+                } catch (BpfBuildException linkFailure) {
+                    Files.deleteIfExists(object);
+                    List<String> lines = new ArrayList<>();
+                    lines.add(name + ": " + linkFailure.getMessage().lines().findFirst().orElse("link failed"));
+                    lines.addAll(linkFailure.details());
+                    log.error(String.join(System.lineSeparator(), lines));
+                    return failed(unit, lines);
+                }
+                log.debug("Linked " + name);
             }
             List<Problem> problems = checker.check(temp, name);
             List<Problem> fatal = problems.stream()
@@ -460,23 +572,25 @@ public final class BpfCompiler {
             }
             if (!fatal.isEmpty()) {
                 Files.deleteIfExists(object);
-                return failed(source, fatal.stream().map(Problem::toString).toList());
+                return failed(unit, fatal.stream().map(Problem::toString).toList());
             }
-            List<BuildState.FileStamp> inputs = new ArrayList<>();
-            for (String dependency : DepFile.prerequisites(Files.readString(depFile, StandardCharsets.UTF_8))) {
-                Path path = request.projectDirectory().resolve(dependency).normalize();
+            List<BuildState.FileStamp> stamps = new ArrayList<>();
+            for (String input : inputs) {
+                Path path = Path.of(input);
                 // An input that vanished during the compile gets a stamp that never matches: recompile next time.
-                inputs.add(BuildState.FileStamp.of(path).orElse(new BuildState.FileStamp(path.toString(), -1, -1)));
+                stamps.add(BuildState.FileStamp.of(path).orElse(new BuildState.FileStamp(path.toString(), -1, -1)));
             }
             Files.move(temp, object, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             BuildState.FileStamp objectStamp = BuildState.FileStamp.of(object)
                     .orElseThrow(() -> new IOException(object + " vanished right after it was written"));
             log.debug("Wrote " + object);
-            return new SourceOutcome(source, new BuildState.Entry(configHashOf(command, clang, request), objectStamp,
-                    List.copyOf(inputs)), List.of(), warnings);
+            return new SourceOutcome(unit, new BuildState.Entry(unitHash(configHash, request, unit), objectStamp,
+                    List.copyOf(stamps)), List.of(), warnings);
         } finally {
             Files.deleteIfExists(temp);
-            Files.deleteIfExists(depFile);
+            for (Path member : memberObjects) {
+                Files.deleteIfExists(member);
+            }
         }
     }
 
@@ -502,17 +616,8 @@ public final class BpfCompiler {
         return Optional.empty();
     }
 
-    private static SourceOutcome failed(Path source, List<String> failures) {
-        return new SourceOutcome(source, null, failures, List.of());
-    }
-
-    /**
-     * Where a source's object goes: same relative path under the output directory, {@code .c}
-     * replaced by {@code .o}.
-     */
-    private static Path objectFor(CompileRequest request, Path source) {
-        String relative = relative(request.sourceDirectory(), source);
-        return request.outputDirectory().resolve(relative.substring(0, relative.length() - 2) + ".o");
+    private static SourceOutcome failed(BuildUnits.Unit unit, List<String> failures) {
+        return new SourceOutcome(unit, null, failures, List.of());
     }
 
     private static String relative(Path root, Path file) {

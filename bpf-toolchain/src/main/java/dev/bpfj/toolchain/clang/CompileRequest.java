@@ -10,7 +10,7 @@ import java.util.Optional;
  * Everything one BPF compile needs, as configured by the user. Build one with
  * {@link #builder(Path, Path)}.
  *
- * @param sourceDirectory     where {@code **}{@code /*.bpf.c} sources are found
+ * @param sourceDirectory     where the sources are found
  * @param outputDirectory     where {@code .bpf.o} objects go (same relative layout as the sources)
  * @param projectDirectory    the root mapped to {@code .} in debug info, so objects do not depend on
  *                            where the project is checked out
@@ -27,6 +27,11 @@ import java.util.Optional;
  * @param systemIncludeDirectories where the libbpf headers are looked for (normally {@code /usr/include}
  *                            and {@code /usr/local/include})
  * @param parallelism         how many sources compile at the same time
+ * @param sourceIncludes      Ant-style patterns of the sources compiled one object each, relative to the
+ *                            source directory; empty means {@code **}{@code /*.bpf.c}. Only {@code .c} files count.
+ * @param sourceExcludes      patterns of sources left out of {@code sourceIncludes}
+ * @param linkedObjects       groups of sources linked into one object each; their members are not
+ *                            also compiled on their own
  * @param clangPolicy         how clang is chosen when {@code clang} is empty: the {@code PATH}, a
  *                            pinned artifact, or the first of the two that is usable
  */
@@ -46,6 +51,9 @@ public record CompileRequest(
         VmlinuxHeaderProvider vmlinuxGenerator,
         List<Path> systemIncludeDirectories,
         int parallelism,
+        List<String> sourceIncludes,
+        List<String> sourceExcludes,
+        List<LinkedObject> linkedObjects,
         ClangPolicy clangPolicy) {
 
     /** The BPF targets clang knows. */
@@ -69,6 +77,9 @@ public record CompileRequest(
      * @param vmlinuxGenerator the fallback vmlinux.h provider
      * @param systemIncludeDirectories where libbpf headers are looked for
      * @param parallelism      concurrent compiles, at least 1
+     * @param sourceIncludes   source patterns, empty for the default
+     * @param sourceExcludes   source patterns left out
+     * @param linkedObjects    groups of sources linked into one object each
      * @param clangPolicy      how clang is chosen when none is configured
      */
     public CompileRequest {
@@ -91,6 +102,9 @@ public record CompileRequest(
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
         }
+        sourceIncludes = List.copyOf(sourceIncludes);
+        sourceExcludes = List.copyOf(sourceExcludes);
+        linkedObjects = List.copyOf(linkedObjects);
         Objects.requireNonNull(clangPolicy, "clangPolicy");
     }
 
@@ -124,6 +138,9 @@ public record CompileRequest(
         private VmlinuxHeaderProvider vmlinuxGenerator = VmlinuxHeaderProvider.none();
         private List<Path> systemIncludeDirectories = List.of(Path.of("/usr/include"), Path.of("/usr/local/include"));
         private int parallelism = Runtime.getRuntime().availableProcessors();
+        private List<String> sourceIncludes = List.of();
+        private List<String> sourceExcludes = List.of();
+        private List<LinkedObject> linkedObjects = List.of();
         private ClangPolicy clangPolicy = ClangPolicy.SYSTEM_ONLY;
 
         private Builder(Path sourceDirectory, Path outputDirectory) {
@@ -210,6 +227,24 @@ public record CompileRequest(
             return this;
         }
 
+        /** @param value source patterns ({@code **}{@code /*.c}), empty for {@code **}{@code /*.bpf.c} @return this builder */
+        public Builder sourceIncludes(List<String> value) {
+            sourceIncludes = List.copyOf(value);
+            return this;
+        }
+
+        /** @param value source patterns left out @return this builder */
+        public Builder sourceExcludes(List<String> value) {
+            sourceExcludes = List.copyOf(value);
+            return this;
+        }
+
+        /** @param value groups of sources linked into one object each @return this builder */
+        public Builder linkedObjects(List<LinkedObject> value) {
+            linkedObjects = List.copyOf(value);
+            return this;
+        }
+
         /** @param value how clang is chosen when none is configured @return this builder */
         public Builder clangPolicy(ClangPolicy value) {
             clangPolicy = value;
@@ -220,7 +255,8 @@ public record CompileRequest(
         public CompileRequest build() {
             return new CompileRequest(sourceDirectory, outputDirectory, projectDirectory, clang, includes, cflags,
                     target, arch, osArch, strip, failOnWarning, vmlinuxHeader, vmlinuxGenerator,
-                    systemIncludeDirectories, parallelism, clangPolicy);
+                    systemIncludeDirectories, parallelism, sourceIncludes, sourceExcludes, linkedObjects,
+                    clangPolicy);
         }
     }
 }

@@ -44,6 +44,24 @@ final class IncludeScanner {
      * @return the names as written between the brackets or quotes, sorted
      */
     Set<String> includedNames(Path source) {
+        return scan(source, false);
+    }
+
+    /**
+     * Lists the header names included from a source, directly or through project headers, that
+     * resolve to no file: not next to the including file and not in the project's include
+     * directories. A {@code vmlinux.h} the project keeps itself (next to a source, in an include
+     * directory, or by a relative path such as {@code "../include/vmlinux.h"}) is therefore not
+     * reported, and nothing needs to be generated for it.
+     *
+     * @param source the source file
+     * @return the unresolved names as written, sorted
+     */
+    Set<String> unresolvedNames(Path source) {
+        return scan(source, true);
+    }
+
+    private Set<String> scan(Path source, boolean unresolvedOnly) {
         Set<String> names = new TreeSet<>();
         Set<Path> seen = new HashSet<>();
         Deque<Path> todo = new ArrayDeque<>();
@@ -63,8 +81,13 @@ final class IncludeScanner {
             Matcher matcher = INCLUDE.matcher(text);
             while (matcher.find()) {
                 String name = matcher.group(1).strip();
-                names.add(name);
-                resolve(file.getParent(), name).ifPresent(todo::add);
+                Optional<Path> found = resolve(file.getParent(), name);
+                if (found.isPresent()) {
+                    todo.add(found.get());
+                }
+                if (!unresolvedOnly || found.isEmpty()) {
+                    names.add(name);
+                }
             }
         }
         return names;

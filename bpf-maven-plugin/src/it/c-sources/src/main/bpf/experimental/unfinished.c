@@ -1,0 +1,2 @@
+/* Excluded by <sourceExcludes>: compiling it would fail the build. */
+#error "experimental/unfinished.c must not be compiled"
