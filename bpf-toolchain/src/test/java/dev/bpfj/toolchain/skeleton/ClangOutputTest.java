@@ -33,8 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClangOutputTest {
 
-    /** Sources whose validation errors are the point of the fixture. */
-    private static final Set<String> EXPECTED_TO_FAIL_VALIDATION = Set.of("programs.bpf.c", "maps.bpf.c");
+    /**
+     * The sources that must validate without errors: the examples, which ship. The test fixtures
+     * exist to trip validation rules (sections that need a newer libbpf, undefined externs, …); for
+     * them what counts is that reading, validating and generating never fail.
+     */
+    private static boolean mustValidate(Path source) {
+        return source.toString().contains("/examples/");
+    }
 
     @TempDir
     Path work;
@@ -76,7 +82,7 @@ class ClangOutputTest {
             BpfObjectSpec spec = BpfObjectSpec.parse(name.replace(".bpf.c", ".bpf.o"), Files.readAllBytes(object));
             List<Problem> errors = BpfObjectValidator.validate(object, name).stream()
                     .filter(p -> p.severity() == Problem.Severity.ERROR).toList();
-            if (!errors.isEmpty() && !EXPECTED_TO_FAIL_VALIDATION.contains(name)) {
+            if (!errors.isEmpty() && mustValidate(source)) {
                 failures.add(name + ": " + errors);
             }
             String className = SkeletonGenerator.className(name.replace(".bpf.c", ".bpf.o"));
