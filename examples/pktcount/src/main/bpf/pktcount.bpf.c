@@ -8,7 +8,10 @@
  *                  (1 icmp, 6 tcp, 17 udp, 58 icmpv6, ...); IPv6 extension headers are not walked
  *     slot 256     ARP (ethertype 0x0806)
  *     slot 257     everything else (other ethertypes, VLAN-tagged frames, frames too short to parse)
- *   byte_count is the frame's length from the Ethernet header on, as the hook sees it.
+ *   byte_count is the frame's length from the Ethernet header on, as the hook sees it: XDP the
+ *   frame in its buffer; tc the whole skb (skb->len: a GSO/GRO packet, which tc sees as one packet,
+ *   counts with all its data, not only the linear head) plus the 4 bytes of a VLAN tag that the
+ *   stack or the NIC moved out of the frame into the skb (such a frame still counts as slot 257).
  *
  *   Return codes: pktcount_xdp always returns XDP_PASS (2), pktcount_tc always TC_ACT_OK (0):
  *   the tool only observes, it never changes traffic.
@@ -57,27 +60,41 @@ static __always_inline __u32 slot_of(void *data, void *data_end)
 	return PKTCOUNT_SLOT_OTHER;
 }
 
-static __always_inline void count(void *data, void *data_end)
+static __always_inline void count(__u32 slot, __u64 bytes)
 {
-	__u32 slot = slot_of(data, data_end);
 	struct pktcount_counter *counter = bpf_map_lookup_elem(&counts, &slot);
 
 	if (!counter)
 		return;
 	__sync_fetch_and_add(&counter->packets, 1);
-	__sync_fetch_and_add(&counter->byte_count, data_end - data);
+	__sync_fetch_and_add(&counter->byte_count, bytes);
 }
 
 SEC("xdp")
 int pktcount_xdp(struct xdp_md *ctx)
 {
-	count((void *)(long)ctx->data, (void *)(long)ctx->data_end);
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+
+	count(slot_of(data, data_end), data_end - data);
 	return XDP_PASS;
 }
 
 SEC("tc")
 int pktcount_tc(struct __sk_buff *skb)
 {
-	count((void *)(long)skb->data, (void *)(long)skb->data_end);
+	/* Not data_end - data: that is only the skb's linear head, for a GSO/GRO packet a few headers. */
+	__u64 bytes = skb->len;
+	__u32 slot;
+
+	if (skb->vlan_present) {
+		/* The receive path (or the NIC) took the outer 802.1Q/802.1ad tag out of the frame: the
+		 * frame was VLAN-tagged all the same, as XDP sees it. */
+		slot = PKTCOUNT_SLOT_OTHER;
+		bytes += 4;
+	} else {
+		slot = slot_of((void *)(long)skb->data, (void *)(long)skb->data_end);
+	}
+	count(slot, bytes);
 	return TC_ACT_OK;
 }
