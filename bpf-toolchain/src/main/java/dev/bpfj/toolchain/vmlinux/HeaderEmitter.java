@@ -641,6 +641,14 @@ final class HeaderEmitter {
      */
     private void checkMemberType(int id, int index) {
         int type = btf.resolve(btf.memberType(id, index));
+        int bits = btf.memberBitfieldSize(id, index);
+        BtfKind direct = btf.kind(type);
+        if (bits > 0 && (direct != BtfKind.INT && direct != BtfKind.ENUM && direct != BtfKind.ENUM64
+                || bits > 8L * btf.sizeOf(type))) {
+            throw new IllegalArgumentException(describe(id) + ": member " + index + " (" + btf.memberName(id, index)
+                    + ") is a " + bits + "-bit bitfield of " + btf.describe(type) + ", which C cannot declare;"
+                    + " this BTF cannot be written as C");
+        }
         for (int depth = 0; btf.kind(type) == BtfKind.ARRAY && depth < MAX_DEPTH; depth++) {
             type = btf.resolve(btf.arrayElementType(type));
         }
