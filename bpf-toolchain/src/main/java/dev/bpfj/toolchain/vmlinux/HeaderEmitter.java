@@ -649,6 +649,17 @@ final class HeaderEmitter {
                     + ") is a " + bits + "-bit bitfield of " + btf.describe(type) + ", which C cannot declare;"
                     + " this BTF cannot be written as C");
         }
+        int declaredType = btf.memberType(id, index);
+        for (int depth = 0; depth < MAX_DEPTH && isQualifier(btf.kind(declaredType)); depth++) {
+            declaredType = btf.typeId(declaredType);
+        }
+        BtfKind declared = btf.kind(declaredType);
+        if (btf.isEmptyString(btf.memberNameOffset(id, index)) && bits == 0 && declared != BtfKind.STRUCT
+                && declared != BtfKind.UNION) {
+            // C has unnamed members only for anonymous structs and unions (and padding bitfields).
+            throw new IllegalArgumentException(describe(id) + ": member " + index + " has no name but is a "
+                    + btf.describe(btf.memberType(id, index)) + "; this BTF cannot be written as C");
+        }
         for (int depth = 0; btf.kind(type) == BtfKind.ARRAY && depth < MAX_DEPTH; depth++) {
             type = btf.resolve(btf.arrayElementType(type));
         }
@@ -660,6 +671,11 @@ final class HeaderEmitter {
             default -> {
             }
         }
+    }
+
+    private static boolean isQualifier(BtfKind kind) {
+        return kind == BtfKind.CONST || kind == BtfKind.VOLATILE || kind == BtfKind.RESTRICT
+                || kind == BtfKind.TYPE_TAG;
     }
 
     private byte[] checkName(int id, int offset, String what, byte[] scratch) {
