@@ -615,6 +615,9 @@ final class HeaderEmitter {
                 case STRUCT, UNION, ENUM, ENUM64, FWD, TYPEDEF -> {
                     scratch = checkName(id, btf.nameOffset(id), "its name", scratch);
                     int vlen = kind == BtfKind.FWD || kind == BtfKind.TYPEDEF ? 0 : btf.vlen(id);
+                    if ((kind == BtfKind.STRUCT || kind == BtfKind.UNION) && vlen > 1) {
+                        checkMemberNamesDiffer(id, vlen);
+                    }
                     for (int i = 0; i < vlen; i++) {
                         int offset;
                         String what;
@@ -669,6 +672,17 @@ final class HeaderEmitter {
                             + btf.describe(type) + ", which a C struct member cannot have; this BTF cannot be"
                             + " written as C");
             default -> {
+            }
+        }
+    }
+
+    private void checkMemberNamesDiffer(int id, int vlen) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < vlen; i++) {
+            String name = btf.memberName(id, i);
+            if (!name.isEmpty() && !seen.add(name)) {
+                throw new IllegalArgumentException(describe(id) + ": two members are named '" + printable(name)
+                        + "'; this BTF cannot be written as C");
             }
         }
     }
