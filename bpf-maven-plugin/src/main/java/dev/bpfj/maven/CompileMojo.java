@@ -27,7 +27,11 @@ import org.apache.maven.plugins.annotations.Parameter;
 @Mojo(name = "compile", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
 public final class CompileMojo extends AbstractBpfMojo {
 
-    /** Where the BPF C sources are: every {@code *.bpf.c} below it is compiled. */
+    /**
+     * Where the BPF C sources are: every {@code *.bpf.c} below it is compiled. It may be a
+     * symbolic link. A configured directory that does not exist fails the build; the default one
+     * missing means the project has no BPF sources.
+     */
     @Parameter(property = "bpf.sourceDirectory", defaultValue = "${project.basedir}/src/main/bpf")
     private File sourceDirectory;
 
@@ -45,6 +49,7 @@ public final class CompileMojo extends AbstractBpfMojo {
     /**
      * Extra clang flags, added after the plugin's own ({@code -g -O2 -target bpf -Wall ...}) so
      * they can override them. On the command line: {@code -Dbpf.cflags=-DDEBUG,-Wextra}.
+     * clang runs in the project directory, so relative paths in flags are relative to it.
      * Default: none.
      */
     @Parameter(property = "bpf.cflags")
