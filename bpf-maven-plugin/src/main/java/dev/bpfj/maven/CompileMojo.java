@@ -35,7 +35,11 @@ import org.apache.maven.plugins.annotations.Parameter;
 @Mojo(name = "compile", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
 public final class CompileMojo extends AbstractClangMojo {
 
-    /** Where the BPF C sources are: by default every {@code *.bpf.c} below it is compiled (see {@code sourceIncludes}). */
+    /**
+     * Where the BPF C sources are: by default every {@code *.bpf.c} below it is compiled (see
+     * {@code sourceIncludes}). It may be a symbolic link. A configured directory that does not
+     * exist fails the build; the default one missing means the project has no BPF sources.
+     */
     @Parameter(property = "bpf.sourceDirectory", defaultValue = "${project.basedir}/src/main/bpf")
     private File sourceDirectory;
 
@@ -83,6 +87,7 @@ public final class CompileMojo extends AbstractClangMojo {
     /**
      * Extra clang flags, added after the plugin's own ({@code -g -O2 -target bpf -Wall ...}) so
      * they can override them. On the command line: {@code -Dbpf.cflags=-DDEBUG,-Wextra}.
+     * clang runs in the project directory, so relative paths in flags are relative to it.
      * Default: none.
      */
     @Parameter(property = "bpf.cflags")

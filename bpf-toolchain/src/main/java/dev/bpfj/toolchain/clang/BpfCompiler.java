@@ -131,7 +131,7 @@ public final class BpfCompiler {
             }
         }
         ClangCommand command = ClangCommand.of(clang.executable(), request.target(), arch, request.projectDirectory(),
-                includeDirs, afterDirs, cflagsForClang(request));
+                includeDirs, afterDirs, request.cflags());
         String configHash = configHashOf(command, clang, request);
 
         if (Files.isRegularFile(generatedIncludes.resolve("vmlinux.h"))) {
@@ -380,38 +380,7 @@ public final class BpfCompiler {
         }
     }
 
-    /**
-     * The user's cflags as clang gets them: relative include directories ({@code -I}, {@code -iquote},
-     * {@code -isystem}) are resolved against the source directory, as they always were, although
-     * clang now runs in the project directory (see {@link #cflagIncludes}).
-     */
-    private static List<String> cflagsForClang(CompileRequest request) {
-        List<String> flags = request.cflags();
-        List<String> result = new ArrayList<>(flags.size());
-        for (int i = 0; i < flags.size(); i++) {
-            String flag = flags.get(i);
-            if ((flag.equals("-I") || flag.equals("-iquote") || flag.equals("-isystem")) && i + 1 < flags.size()) {
-                result.add(flag);
-                result.add(againstSources(request, flags.get(++i)));
-            } else if (flag.startsWith("-I") && flag.length() > 2) {
-                result.add("-I" + againstSources(request, flag.substring(2)));
-            } else {
-                result.add(flag);
-            }
-        }
-        return result;
-    }
-
-    private static String againstSources(CompileRequest request, String dir) {
-        try {
-            Path path = Path.of(dir.strip());
-            return path.isAbsolute() ? dir : request.sourceDirectory().resolve(path).normalize().toString();
-        } catch (RuntimeException notAPath) {
-            return dir; // clang will complain about it
-        }
-    }
-
-    /** The {@code -I} directories of the user's cflags, relative ones resolved against the source directory. */
+    /** The {@code -I} directories of the user's cflags, relative ones resolved as clang does: it runs in the project directory. */
     private static List<Path> cflagIncludes(CompileRequest request) {
         List<Path> dirs = new ArrayList<>();
         List<String> flags = request.cflags();
@@ -425,7 +394,7 @@ public final class BpfCompiler {
             }
             if (dir != null && !dir.isBlank()) {
                 try {
-                    dirs.add(request.sourceDirectory().resolve(dir.strip()).normalize());
+                    dirs.add(request.projectDirectory().resolve(dir.strip()).normalize());
                 } catch (RuntimeException notAPath) {
                     // clang will complain about it
                 }

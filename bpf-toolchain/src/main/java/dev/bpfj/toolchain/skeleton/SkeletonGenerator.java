@@ -117,9 +117,21 @@ public final class SkeletonGenerator {
      * @param extraTypes  C names of structs, unions or enums to generate although no map, global
      *                    or program names them (ring-buffer events)
      * @return the Java source
-     * @throws BpfBuildException when the object has no BTF, or an extra type does not exist in it
+     * @throws BpfBuildException when the object has no BTF, an extra type does not exist in it, a map
+     *                           or program name is not valid UTF-8, or a type is too large for Java
      */
     public String generate(BpfObjectSpec spec, String packageName, List<String> extraTypes) throws BpfBuildException {
+        try {
+            return generateChecked(spec, packageName, extraTypes);
+        } catch (IllegalArgumentException inexpressible) {
+            // A type the reader accepts but Java cannot express (TypeModel says which and why).
+            throw new BpfBuildException("cannot generate a skeleton for " + spec.fileName() + ": "
+                    + inexpressible.getMessage(), List.of(), inexpressible);
+        }
+    }
+
+    private String generateChecked(BpfObjectSpec spec, String packageName, List<String> extraTypes)
+            throws BpfBuildException {
         String file = spec.fileName();
         Btf btf = spec.btf().orElseThrow(() -> new BpfBuildException("cannot generate a skeleton for " + file
                 + ": it has no .BTF section; compile it with -g (bpf:compile does by default)"));

@@ -99,12 +99,16 @@ final class TypeModel {
         return List.copyOf(enums.values());
     }
 
+    /** The largest type the skeleton maps: what a Java array can hold. */
+    static final long MAX_JAVA_SIZE = Integer.MAX_VALUE - 8;
+
     /**
      * The Java shape of a type, registering the classes it needs.
      *
      * @param typeId   a BTF type id (typedefs and qualifiers are followed)
      * @param nameHint a C-ish name to derive a class name from when the struct is anonymous
      * @return the shape
+     * @throws IllegalArgumentException for a type larger than {@link #MAX_JAVA_SIZE}
      */
     Shape shapeOf(int typeId, String nameHint) {
         String hint = nameHint;
@@ -114,6 +118,12 @@ final class TypeModel {
                 hint = typedef.name();
             }
             type = btf.type(alias.typeId());
+        }
+        if (btf.hasSize(type.id()) && btf.sizeOf(type.id()) > MAX_JAVA_SIZE) {
+            // Java arrays and the snapshot records' byte[] stop short of 2 GiB; no map value or
+            // global of this size can exist in the kernel either.
+            throw new IllegalArgumentException(btf.describe(type.id()) + " (used by " + nameHint + ") is "
+                    + btf.sizeOf(type.id()) + " bytes, more than a Java array can hold");
         }
         if (type instanceof BtfInt i) {
             if (i.isBool() && i.size() == 1) {

@@ -615,6 +615,9 @@ final class HeaderEmitter {
                 case STRUCT, UNION, ENUM, ENUM64, FWD, TYPEDEF -> {
                     scratch = checkName(id, btf.nameOffset(id), "its name", scratch);
                     int vlen = kind == BtfKind.FWD || kind == BtfKind.TYPEDEF ? 0 : btf.vlen(id);
+                    if ((kind == BtfKind.STRUCT || kind == BtfKind.UNION) && vlen > 1) {
+                        checkMemberNamesDiffer(id, vlen);
+                    }
                     for (int i = 0; i < vlen; i++) {
                         int offset;
                         String what;
@@ -641,6 +644,25 @@ final class HeaderEmitter {
      */
     private void checkMemberType(int id, int index) {
         int type = btf.resolve(btf.memberType(id, index));
+        int bits = btf.memberBitfieldSize(id, index);
+        BtfKind direct = btf.kind(type);
+        if (bits > 0 && (direct != BtfKind.INT && direct != BtfKind.ENUM && direct != BtfKind.ENUM64
+                || bits > 8L * btf.sizeOf(type))) {
+            throw new IllegalArgumentException(describe(id) + ": member " + index + " (" + btf.memberName(id, index)
+                    + ") is a " + bits + "-bit bitfield of " + btf.describe(type) + ", which C cannot declare;"
+                    + " this BTF cannot be written as C");
+        }
+        int declaredType = btf.memberType(id, index);
+        for (int depth = 0; depth < MAX_DEPTH && isQualifier(btf.kind(declaredType)); depth++) {
+            declaredType = btf.typeId(declaredType);
+        }
+        BtfKind declared = btf.kind(declaredType);
+        if (btf.isEmptyString(btf.memberNameOffset(id, index)) && bits == 0 && declared != BtfKind.STRUCT
+                && declared != BtfKind.UNION) {
+            // C has unnamed members only for anonymous structs and unions (and padding bitfields).
+            throw new IllegalArgumentException(describe(id) + ": member " + index + " has no name but is a "
+                    + btf.describe(btf.memberType(id, index)) + "; this BTF cannot be written as C");
+        }
         for (int depth = 0; btf.kind(type) == BtfKind.ARRAY && depth < MAX_DEPTH; depth++) {
             type = btf.resolve(btf.arrayElementType(type));
         }
@@ -652,6 +674,22 @@ final class HeaderEmitter {
             default -> {
             }
         }
+    }
+
+    private void checkMemberNamesDiffer(int id, int vlen) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < vlen; i++) {
+            String name = btf.memberName(id, i);
+            if (!name.isEmpty() && !seen.add(name)) {
+                throw new IllegalArgumentException(describe(id) + ": two members are named '" + printable(name)
+                        + "'; this BTF cannot be written as C");
+            }
+        }
+    }
+
+    private static boolean isQualifier(BtfKind kind) {
+        return kind == BtfKind.CONST || kind == BtfKind.VOLATILE || kind == BtfKind.RESTRICT
+                || kind == BtfKind.TYPE_TAG;
     }
 
     private byte[] checkName(int id, int offset, String what, byte[] scratch) {

@@ -218,8 +218,8 @@ class BuildModelTest {
             asked.incrementAndGet();
             return false;
         };
-        // flagged.bpf.c finds its header through -Iheaders (relative to the source directory, where clang runs).
-        assertEquals(3, compile(request().vmlinuxGenerator(generator).cflags(List.of("-Iheaders")).build())
+        // flagged.bpf.c finds its header through -Isrc/main/bpf/headers (relative to the project directory, where clang runs).
+        assertEquals(3, compile(request().vmlinuxGenerator(generator).cflags(List.of("-Isrc/main/bpf/headers")).build())
                 .compiledCount());
         assertEquals(0, asked.get(), "no vmlinux.h is generated when every include of one resolves");
         assertFalse(Files.exists(dir.resolve("target/bpf/include/vmlinux.h")));

@@ -28,12 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * For objects whose BTF type records were damaged but that the reader still accepts, the
  * skeleton must compile with javac and vmlinux.h with clang, or the generator must refuse with a
- * {@link BpfBuildException}. A fixed seed and a fixed number of cases keep the run short and
- * repeatable; every case that produced code is compiled in one javac run.
+ * {@link BpfBuildException}. Fixed seeds and a fixed number of cases keep the run short and
+ * repeatable; every case that produced code is compiled in one javac run. Another seed, with
+ * more cases: {@code -Dbpfj.codefuzz.seed=N}.
  */
 class GeneratedCodeFuzzTest {
 
-    private static final int CASES = 16;
+    private static final int CASES_PER_SEED = 6;
 
     @TempDir
     Path work;
@@ -44,39 +45,49 @@ class GeneratedCodeFuzzTest {
         for (String name : List.of("btf_zoo", "corpus_shapes", "maps", "bitfield_data")) {
             mutators.add(new Mutator(Fixtures.bytes(Fixtures.object(name))));
         }
-        long seed = Long.getLong("bpfj.codefuzz.seed", 20261202L);
-        Random random = new Random(seed);
+        // Seeds 5, 8, 12, 20 and 30 once found a void member, an oversized bitfield, an unnamed int
+        // member and two members of one name in vmlinux.h, and a 6-billion-element array in a
+        // skeleton (with 16 cases each; -Dbpfj.codefuzz.seed=N runs one seed that long).
+        Long chosen = Long.getLong("bpfj.codefuzz.seed");
+        List<Long> seeds = chosen != null ? List.of(chosen) : List.of(5L, 8L, 12L, 20L, 30L);
+        int casesPerSeed = chosen != null ? 16 : CASES_PER_SEED;
         List<Path> sources = new ArrayList<>();
         List<String> cases = new ArrayList<>();
-        int headers = 0;
-        for (int attempt = 0; attempt < 2000 && sources.size() < CASES; attempt++) {
-            StringBuilder what = new StringBuilder();
-            Mutator mutator = mutators.get(attempt % mutators.size());
-            byte[] bytes = mutator.mutateBtfType(random, what);
-            BpfObjectSpec spec;
-            try {
-                spec = BpfObjectSpec.parse("mutated.bpf.o", bytes);
-            } catch (BpfFormatException rejected) {
-                continue;
+        for (long seed : seeds) {
+            Random random = new Random(seed);
+            int made = 0;
+            int headers = 0;
+            for (int attempt = 0; attempt < 2000 && made < casesPerSeed; attempt++) {
+                StringBuilder what = new StringBuilder("seed " + seed + ": ");
+                Mutator mutator = mutators.get(attempt % mutators.size());
+                byte[] bytes = mutator.mutateBtfType(random, what);
+                BpfObjectSpec spec;
+                try {
+                    spec = BpfObjectSpec.parse("mutated.bpf.o", bytes);
+                } catch (BpfFormatException rejected) {
+                    continue;
+                }
+                String pkg = "dev.bpfj.generated.fuzz.case" + sources.size();
+                String source;
+                try {
+                    source = new SkeletonGenerator().generate(spec, pkg, List.of());
+                } catch (BpfBuildException refused) {
+                    assertTrue(refused.getMessage().contains("mutated.bpf.o"), refused.getMessage());
+                    continue;
+                }
+                Path file = work.resolve("src/" + pkg.replace('.', '/') + "/MutatedBpf.java");
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, source, StandardCharsets.UTF_8);
+                sources.add(file);
+                cases.add(pkg + ": " + what.toString().strip());
+                made++;
+                if (headers < 4 && header(bytes, what.toString())) {
+                    headers++;
+                }
             }
-            String pkg = "dev.bpfj.generated.fuzz.case" + sources.size();
-            String source;
-            try {
-                source = new SkeletonGenerator().generate(spec, pkg, List.of());
-            } catch (BpfBuildException refused) {
-                continue;
-            }
-            Path file = work.resolve("src/" + pkg.replace('.', '/') + "/MutatedBpf.java");
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, source, StandardCharsets.UTF_8);
-            sources.add(file);
-            cases.add(pkg + ": " + what.toString().strip());
-            if (headers < 4 && header(bytes, what.toString())) {
-                headers++;
-            }
+            assertTrue(made == casesPerSeed, "seed " + seed + ": only " + made + " mutated objects were accepted");
         }
-        assertTrue(sources.size() == CASES, "only " + sources.size() + " mutated objects were accepted");
-        compile(sources, cases, seed);
+        compile(sources, cases);
     }
 
     /** Generates vmlinux.h from the object's BTF and has clang check it; false when refused. */
@@ -100,7 +111,7 @@ class GeneratedCodeFuzzTest {
         return true;
     }
 
-    private void compile(List<Path> sources, List<String> cases, long seed) throws Exception {
+    private void compile(List<Path> sources, List<String> cases) throws Exception {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         StringWriter output = new StringWriter();
         try (StandardJavaFileManager files = compiler.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
@@ -109,7 +120,7 @@ class GeneratedCodeFuzzTest {
             boolean ok = compiler.getTask(output, files, null, options, null, files.getJavaFileObjectsFromPaths(sources))
                     .call();
             if (!ok) {
-                fail("skeletons of accepted objects do not compile (-Dbpfj.codefuzz.seed=" + seed + "):\n"
+                fail("skeletons of accepted objects do not compile:\n"
                         + String.join("\n", cases) + "\n" + output);
             }
         }
