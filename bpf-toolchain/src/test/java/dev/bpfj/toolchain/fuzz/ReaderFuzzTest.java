@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * name to {@code index.txt} there, so that {@link #regressions()} replays it on every run. Besides
  * exceptions, an input fails when it takes longer than {@value #PER_INPUT_SECONDS} s or makes
  * the targets allocate more than 256 MiB: a forged count trusted before it was checked.
- * {@link ReaderCoverageFuzzTest} is the opt-in coverage-guided (Jazzer) counterpart.
+ * {@link ReaderCoverageFuzzer} is the opt-in coverage-guided (Jazzer) counterpart.
  */
 class ReaderFuzzTest {
 

@@ -8,12 +8,12 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
  * Coverage-guided fuzzing of the same targets as {@link ReaderFuzzTest}, with Jazzer (libFuzzer
- * for the JVM), opt-in: it runs only with {@code JAZZER_FUZZ=1}, because Jazzer's agent costs a
+ * for the JVM), opt-in (its name does not end in Test, so a normal build neither runs nor skips it): it runs only with {@code JAZZER_FUZZ=1}, because Jazzer's agent costs a
  * normal test run some 20 s of instrumentation (and cannot instrument JDK 25's own classes, which
  * only its sanitizer hooks need). Seeds and findings live under
- * {@code src/test/resources/dev/bpfj/toolchain/fuzz/ReaderCoverageFuzzTestInputs/objects/};
+ * {@code src/test/resources/dev/bpfj/toolchain/fuzz/ReaderCoverageFuzzerInputs/objects/};
  * move a finding worth keeping into {@code fuzz-regressions/} so that every run replays it. To fuzz:
- * {@code JAZZER_FUZZ=1 mvn test -pl bpf-toolchain -Dtest=ReaderCoverageFuzzTest} (5 minutes, the annotation's maxDuration);
+ * {@code JAZZER_FUZZ=1 mvn test -pl bpf-toolchain -Dtest=ReaderCoverageFuzzer} (5 minutes, the annotation's maxDuration);
  * Jazzer runs one fuzz test per JVM and keeps its corpus in {@code .cifuzz-corpus/}.
  *
  * <p>{@link ReaderFuzzTest} stays the time-budgeted fuzzer of every CI run: its field-aware
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  */
 @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = "1",
         disabledReason = "coverage-guided fuzzing is opt-in: JAZZER_FUZZ=1 (ReaderFuzzTest runs in every build)")
-class ReaderCoverageFuzzTest {
+class ReaderCoverageFuzzer {
 
     private static Harness harness;
 
