@@ -31,7 +31,10 @@ final class AttachMethods {
             java.util.Map.entry("name", "the USDT probe name"),
             java.util.Map.entry("options", "the function (or offset), pid and cookie"),
             java.util.Map.entry("functionPattern", "a glob over the binary's function names"),
-            java.util.Map.entry("pattern", "a glob over kernel function names"));
+            java.util.Map.entry("pattern", "a glob over kernel function names"),
+            java.util.Map.entry("family", "INET for IPv4 packets, INET6 for IPv6"),
+            java.util.Map.entry("hook", "the netfilter hook"),
+            java.util.Map.entry("priority", "the hook's order among others (lower runs first)"));
 
     /** What a section kind's method takes and calls. */
     record Kind(String verb, String returns, String params, String call, String doc) {
@@ -56,6 +59,18 @@ final class AttachMethods {
         if (head.equals("tcx") || head.equals("tc") || head.equals("classifier")) {
             return new Kind("attach", "BpfLink", "String interfaceName, " + RT + "TcDirection direction",
                     "attachTcx(interfaceName, direction)", "to {@code interfaceName} with a tcx link (Linux 6.6+)");
+        }
+        if (head.equals("netkit") && (section.equals("netkit/primary") || section.equals("netkit/peer"))) {
+            String side = section.endsWith("/peer") ? "PEER" : "PRIMARY";
+            return new Kind("attach", "BpfLink", "String interfaceName",
+                    "attachNetkit(interfaceName, " + RT + "NetkitSide." + side + ")",
+                    "to the " + side.toLowerCase(java.util.Locale.ROOT) + " side of the netkit device {@code interfaceName} (Linux 6.7+)");
+        }
+        if (head.equals("netfilter") && bare) {
+            return new Kind("attach", "BpfLink",
+                    "java.net.StandardProtocolFamily family, " + RT + "NetfilterHook hook, int priority",
+                    "attachNetfilter(family, hook, priority)",
+                    "at the netfilter {@code hook} for {@code family} packets, ordered by {@code priority} (Linux 6.4+)");
         }
         if (head.equals("cgroup") || head.equals("cgroup_skb") || head.equals("sockops")) {
             return new Kind("attach", "BpfLink", "java.nio.file.Path cgroupDirectory", "attachCgroup(cgroupDirectory)",

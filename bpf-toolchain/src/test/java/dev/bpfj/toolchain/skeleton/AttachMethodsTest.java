@@ -45,6 +45,11 @@ class AttachMethodsTest {
         assertEquals("attachUprobe(binary, options)", AttachMethods.kindOf("uprobe.s").call());
         assertEquals("attachKprobeMulti(true, pattern)", AttachMethods.kindOf("kretprobe.multi").call());
         assertEquals("attachUprobeMulti(false, pid, binary, functionPattern)", AttachMethods.kindOf("uprobe.multi").call());
+        assertEquals("attachNetkit(interfaceName, dev.bpfj.runtime.NetkitSide.PEER)",
+                AttachMethods.kindOf("netkit/peer").call());
+        assertEquals("attachNetkit(interfaceName, dev.bpfj.runtime.NetkitSide.PRIMARY)",
+                AttachMethods.kindOf("netkit/primary").call());
+        assertEquals("attachNetfilter(family, hook, priority)", AttachMethods.kindOf("netfilter").call());
         // libbpf attaches these by itself: attach() covers them.
         assertNull(AttachMethods.kindOf("tp/syscalls/sys_enter_openat"));
         assertNull(AttachMethods.kindOf("fentry/do_unlinkat"));
