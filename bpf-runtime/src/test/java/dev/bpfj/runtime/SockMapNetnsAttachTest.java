@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bpfj.test.KernelTest;
+import dev.bpfj.test.VethPair;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -111,7 +112,7 @@ class SockMapNetnsAttachTest {
 
     @Test
     void aFlowDissectorAttachesToAnotherNamespaceByItsFile() {
-        try (BpfObject object = Fixtures.open("net_flow"); VethPair veth = VethPair.create()) {
+        try (BpfObject object = Fixtures.open("net_flow"); VethPair veth = VethPair.create("net")) {
             object.load();
             Path netns = Path.of("/var/run/netns/" + veth.namespace);
             long fdsBefore = Fixtures.openFds();

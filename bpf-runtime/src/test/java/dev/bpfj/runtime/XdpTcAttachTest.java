@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bpfj.test.KernelTest;
+import dev.bpfj.test.VethPair;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -39,7 +40,7 @@ class XdpTcAttachTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        veth = VethPair.create();
+        veth = VethPair.create("net");
         InetAddress host = InetAddress.getByName(veth.hostAddress);
         counted = new DatagramSocket(new InetSocketAddress(host, 0));
         dropped = new DatagramSocket(new InetSocketAddress(host, 0));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.bpfj.test.KernelTest;
+import dev.bpfj.test.VethPair;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -46,7 +47,7 @@ class PktcountIT {
 
     @BeforeEach
     void createVeth() {
-        veth = VethPair.create();
+        veth = VethPair.create("kpkt");
     }
 
     @AfterEach

@@ -13,6 +13,7 @@ import dev.bpfj.junit.BpfTest;
 import dev.bpfj.junit.LoadBpf;
 import dev.bpfj.junit.Packet;
 import dev.bpfj.runtime.TcDirection;
+import dev.bpfj.test.VethPair;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,7 +57,7 @@ class PktcountTcTrafficIT {
     @Test
     void tcCountsTheWholeOfLargeTcpPackets() throws Exception {
         int total = 1_000_000;
-        try (VethPair veth = VethPair.create();
+        try (VethPair veth = VethPair.create("kpkt");
                 ServerSocket server = new ServerSocket()) {
             server.bind(new InetSocketAddress(InetAddress.getByName(veth.hostAddress), 0));
             server.setSoTimeout(30_000);

@@ -1,4 +1,4 @@
-package dev.bpfj.runtime;
+package dev.bpfj.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,13 +14,18 @@ import java.util.concurrent.TimeUnit;
  * 10.64.0.0/10. Names carry the pid and a random suffix, so tests running at the same time on the
  * machine do not collide; {@link #close()} deletes the pair and the namespace.
  */
-final class VethPair implements AutoCloseable {
+public final class VethPair implements AutoCloseable {
 
-    final String namespace;
-    final String host;
-    final String peer;
-    final String hostAddress;
-    final String peerAddress;
+    /** See the class comment. */
+    public final String namespace;
+    /** See the class comment. */
+    public final String host;
+    /** See the class comment. */
+    public final String peer;
+    /** See the class comment. */
+    public final String hostAddress;
+    /** See the class comment. */
+    public final String peerAddress;
 
     private VethPair(String namespace, String host, String peer, String hostAddress, String peerAddress) {
         this.namespace = namespace;
@@ -30,14 +35,22 @@ final class VethPair implements AutoCloseable {
         this.peerAddress = peerAddress;
     }
 
-    /** Creates the namespace and the pair, addresses them and brings them up; cleans up on failure. */
-    static VethPair create() {
+    /**
+     * Creates the namespace and the pair, addresses them and brings them up; cleans up on failure.
+     *
+     * @param tag    names the user in the namespace ({@code bpfj-TAG-…}); its first letter goes into
+     *               the interface names ({@code bTh…}, {@code bTp…}), so two suites that run at the
+     *               same time give different tags
+     * @return the pair, to be closed by the caller
+     */
+    public static VethPair create(String tag) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         String suffix = Long.toString(ProcessHandle.current().pid() % 100000, 36) + Integer.toString(random.nextInt(36 * 36 * 36), 36);
         int subnet = (64 << 16) | random.nextInt(1 << 20) << 2;   // 10.64.0.0/10, in /30 steps
         String base = "10." + ((subnet >> 16) & 0xff) + "." + ((subnet >> 8) & 0xff) + ".";
         int last = subnet & 0xff;
-        VethPair pair = new VethPair("bpfj-net-" + suffix, "bjh" + suffix, "bjp" + suffix,
+        char letter = tag.charAt(0);
+        VethPair pair = new VethPair("bpfj-" + tag + "-" + suffix, "b" + letter + "h" + suffix, "b" + letter + "p" + suffix,
                 base + (last + 1), base + (last + 2));
         try {
             run("ip", "netns", "add", pair.namespace);
@@ -55,12 +68,12 @@ final class VethPair implements AutoCloseable {
     }
 
     /** Sends {@code count} UDP datagrams with {@code payload} from the peer's namespace to the host end's {@code port}. */
-    void sendFromPeer(int port, String payload, int count) {
+    public void sendFromPeer(int port, String payload, int count) {
         sendFromPeer(hostAddress, port, payload, count);
     }
 
     /** Sends {@code count} UDP datagrams from the peer's namespace to {@code address}:{@code port}, one socket each. */
-    void sendFromPeer(String address, int port, String payload, int count) {
+    public void sendFromPeer(String address, int port, String payload, int count) {
         String script = "for i in $(seq " + count + "); do printf '%s' '" + payload + "' > /dev/udp/" + address + "/"
                 + port + " || exit 1; done";
         run("ip", "netns", "exec", namespace, "bash", "-c", script);
@@ -85,8 +98,13 @@ final class VethPair implements AutoCloseable {
         }
     }
 
-    /** Runs a command, failing with its output when it exits non-zero. */
-    static String run(String... command) {
+    /**
+     * Runs a command, failing with its output when it exits non-zero.
+     *
+     * @param command the command and its arguments
+     * @return what it printed
+     */
+    public static String run(String... command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getOutputStream().close();
