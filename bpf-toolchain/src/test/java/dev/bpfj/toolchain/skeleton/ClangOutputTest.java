@@ -12,12 +12,14 @@ import dev.bpfj.toolchain.insn.Instruction;
 import dev.bpfj.toolchain.object.BpfObjectSpec;
 import dev.bpfj.toolchain.validate.BpfObjectValidator;
 import dev.bpfj.toolchain.validate.Problem;
+import dev.bpfj.toolchain.validate.ValidationSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -33,8 +35,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClangOutputTest {
 
-    /** Sources whose validation errors are the point of the fixture. */
-    private static final Set<String> EXPECTED_TO_FAIL_VALIDATION = Set.of("programs.bpf.c", "maps.bpf.c");
+    /** Sources whose validation errors are the point of the fixture (undefined externs: DiagnosisTest). */
+    private static final Set<String> EXPECTED_TO_FAIL_VALIDATION = Set.of("programs.bpf.c", "maps.bpf.c",
+            "extern_func.bpf.c", "extern_var.bpf.c");
+
+    /**
+     * The validation settings: the fixtures deliberately use sections and parts newer libbpf versions
+     * add (their tests check the runtime's "needs libbpf N" errors), which the default minimum (1.0)
+     * reports as BPF011 errors; whether an application may target libbpf 1.0 is not about what clang
+     * emits, so that one rule is a warning here and every other rule keeps its severity.
+     */
+    private static final ValidationSettings SETTINGS = ValidationSettings.of(null, Map.of("libbpf-version", "warning"));
 
     @TempDir
     Path work;
@@ -74,7 +85,7 @@ class ClangOutputTest {
             String name = source.getFileName().toString();
             Path object = ClangFixtures.compile(source, OBJECTS);
             BpfObjectSpec spec = BpfObjectSpec.parse(name.replace(".bpf.c", ".bpf.o"), Files.readAllBytes(object));
-            List<Problem> errors = BpfObjectValidator.validate(object, name).stream()
+            List<Problem> errors = BpfObjectValidator.validate(object, name, SETTINGS).stream()
                     .filter(p -> p.severity() == Problem.Severity.ERROR).toList();
             if (!errors.isEmpty() && !EXPECTED_TO_FAIL_VALIDATION.contains(name)) {
                 failures.add(name + ": " + errors);
