@@ -163,16 +163,16 @@ public final class CompileMojo extends AbstractClangMojo {
     private String minLibbpf;
 
     /**
-     * Severity changes for validation rules, by rule id or name (see {@code docs/validation.md}):
-     * {@code <validation><BPF036>ignore</BPF036><tracepoint-category>warning</tracepoint-category></validation>}.
-     * Values: {@code error}, {@code warning}, {@code ignore}. User properties
+     * Severity changes for validation rules: one child element per rule, named by rule id or name
+     * (see {@code docs/validation.md}), holding its severity, for example {@code BPF036} set to
+     * {@code ignore} and {@code tracepoint-category} set to {@code warning}. Values: {@code error}, {@code warning}, {@code ignore}. User properties
      * {@code -Dbpf.validation.BPF036=ignore} override these. Default: every rule at its default
      * severity.
      */
     @Parameter
     private Map<String, String> validation;
 
-    /** The session, for {@code bpf.validation.<rule>} user properties. */
+    /** The session, for {@code bpf.validation.RULE} user properties. */
     @Parameter(defaultValue = "${session}", readonly = true, required = true)
     private MavenSession session;
 

@@ -66,13 +66,17 @@ public final class VerifyMojo extends AbstractBpfMojo {
     @Parameter(property = "bpf.verify.java")
     private File java;
 
-    /** {@code max_entries} for maps whose size the application sets at run time: {@code <maxEntries><events>65536</events></maxEntries>}. */
+    /**
+     * {@code max_entries} for maps whose size the application sets at run time: one child element per
+     * map, named after the map, holding its size (for example {@code events} set to {@code 65536}).
+     */
     @Parameter
     private Map<String, String> maxEntries;
 
     /**
-     * Values for read-only globals ({@code const volatile}) that the verifier needs to see, by C name:
-     * {@code <rodata><targ_pid>1</targ_pid></rodata>}; decimal, {@code 0x} hex, {@code true} or {@code false}.
+     * Values for read-only globals ({@code const volatile}) that the verifier needs to see: one child
+     * element per global, named by its C name, holding its value (for example {@code targ_pid} set to
+     * {@code 1}); decimal, {@code 0x} hex, {@code true} or {@code false}.
      */
     @Parameter
     private Map<String, String> rodata;
@@ -82,16 +86,17 @@ public final class VerifyMojo extends AbstractBpfMojo {
     private List<String> skipPrograms;
 
     /**
-     * Attach targets for fentry, fexit, freplace and tp_btf programs whose section names none, by
-     * program: {@code <attachTargets><on_open>do_sys_openat2</on_open></attachTargets>}. Needs a
+     * Attach targets for fentry, fexit, freplace and tp_btf programs whose section names none: one
+     * child element per program, named by its C function name, holding the target (for example
+     * {@code on_open} set to {@code do_sys_openat2}). Needs a
      * bpf-runtime with {@code BpfProgram.attachTarget(String)}.
      */
     @Parameter
     private Map<String, String> attachTargets;
 
     /**
-     * Objects that only load on newer kernels, by file name, with the oldest kernel they need:
-     * {@code <minimumKernels><tcx_filter.bpf.o>6.6</tcx_filter.bpf.o></minimumKernels>}. On an older
+     * Objects that only load on newer kernels: one child element per object, named by its file name,
+     * holding the oldest kernel it needs (for example {@code tcx_filter.bpf.o} set to {@code 6.6}). On an older
      * kernel they are skipped with a note instead of failing the build.
      */
     @Parameter

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,7 +61,7 @@ class CompileMojoTest {
     @InjectMojo(goal = "compile", pom = POM)
     void missingClangIsTheUsersMistake(CompileMojo mojo) throws Exception {
         configure(mojo, SOURCE);
-        setVariableValueToObject(mojo, "clang", new File("/nonexistent/clang-99"));
+        setVariableValueToObject(mojo, "clang", "/nonexistent/clang-99");
         MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
         assertTrue(e.getMessage().contains("/nonexistent/clang-99 (bpf.clang) does not exist"), e.getMessage());
     }

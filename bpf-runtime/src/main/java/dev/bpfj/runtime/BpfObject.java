@@ -451,7 +451,11 @@ public final class BpfObject implements AutoCloseable {
         boolean trampoline = section.matches(" \\((fentry|fexit|fmod_ret|freplace|lsm|struct_ops)(\\.s)?[/)].*");
         StringBuilder hint = new StringBuilder("the kernel refused the program before verifying it (the verifier "
                 + "processed no instruction), so this is not a verifier rejection: ");
-        if (trampoline) {
+        // The program's kind (LoadHints) says which program and what to do; without it, the general cause.
+        String kind = trampoline ? LoadHints.refusedKind(this, errno, log, false) : null;
+        if (kind != null) {
+            hint.append(kind);
+        } else if (trampoline) {
             hint.append("fentry, fexit, fmod_ret, freplace, lsm and struct_ops programs need BPF trampolines, which this "
                     + "kernel does not provide (they need CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS on x86-64 or arm64; lsm also "
                     + "CONFIG_BPF_LSM with bpf in the lsm= boot list)");

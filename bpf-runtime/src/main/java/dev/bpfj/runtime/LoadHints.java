@@ -66,7 +66,9 @@ final class LoadHints {
         String feature = type == ProgramType.STRUCT_OPS ? "struct_ops" : "BPF trampolines";
         return "program " + program.name() + " (" + program.sectionName() + ") is a " + kind + " program and this kernel refused it"
                 + " although the process is privileged: the kernel does not allow " + feature + " here (kernel lockdown,"
-                + " or an architecture/config without them; BpfFeatures.programType(ProgramType." + type + ") tells in advance)."
+                + " or an architecture/config without them: trampolines need CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS on"
+                + " x86-64 or arm64, lsm also CONFIG_BPF_LSM with bpf in the lsm= boot list;"
+                + " BpfFeatures.programType(ProgramType." + type + ") tells in advance)."
                 + " Turn its autoload off to load the rest of the object";
     }
 }

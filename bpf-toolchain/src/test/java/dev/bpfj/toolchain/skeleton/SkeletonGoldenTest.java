@@ -93,38 +93,11 @@ class SkeletonGoldenTest {
             List<String> options = List.of("--release", "22", "-Xlint:all", "-Werror", "-proc:none", "-implicit:none",
                     "-classpath", System.getProperty("java.class.path"), "-d", classes.toString());
             boolean ok = compiler.getTask(output, files, null, options, null, units).call();
-            if (!ok && !onlyMissingNetworkingApi(output.toString())) {
+            if (!ok) {
                 fail("generated skeletons do not compile:\n" + output);
             }
         }
         return classes;
-    }
-
-    /** The runtime's networking attach methods (API.md, engineer net) that typed skeleton methods call. */
-    private static final java.util.regex.Pattern NETWORKING_CALL =
-            java.util.regex.Pattern.compile("method (attachXdp|attachTcx|attachCgroup|attachSocket|attachNetns|attachSockMap)\\(");
-
-    /**
-     * True when every compile error is a call of a networking attach method that this build's
-     * bpf-runtime does not have yet (they are written on another branch): then the rest compiled.
-     * Once BpfProgram has those methods, this is false and any error fails the test.
-     */
-    private static boolean onlyMissingNetworkingApi(String output) {
-        boolean runtimeHasThem;
-        try {
-            // By name: the runtime's classes are newer than this module's release.
-            runtimeHasThem = java.util.Arrays.stream(Class.forName("dev.bpfj.runtime.BpfProgram", false,
-                    SkeletonGoldenTest.class.getClassLoader()).getMethods()).anyMatch(m -> m.getName().equals("attachXdp"));
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
-        if (runtimeHasThem) {
-            return false;
-        }
-        List<String> errors = java.util.Arrays.stream(output.split("\n")).filter(l -> l.contains(": error: ")).toList();
-        List<String> symbols = java.util.Arrays.stream(output.split("\n")).filter(l -> l.strip().startsWith("symbol:")).toList();
-        return !errors.isEmpty() && errors.stream().allMatch(l -> l.endsWith("error: cannot find symbol"))
-                && symbols.size() == errors.size() && symbols.stream().allMatch(l -> NETWORKING_CALL.matcher(l).find());
     }
 
     /**

@@ -10,10 +10,13 @@ import dev.bpfj.toolchain.clang.CompileRequest;
 import dev.bpfj.toolchain.clang.ObjectChecker;
 import dev.bpfj.toolchain.object.BpfObjectSpec;
 import dev.bpfj.toolchain.validate.RuntimeRequirement;
+import dev.bpfj.test.KernelTest;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +74,71 @@ class SkeletonRequirementsTest {
             assertTrue(source.contains(expected), "the skeleton lacks: " + expected);
         }
         assertFalse(source.contains("fineAttachTarget"), "a program with a target gets no setter");
+        // The setters call BpfProgram.attachTarget and BpfMap.innerMap: the skeleton compiles against the runtime.
+        Path file = dir.resolve("java/dev/bpfj/req/NeedsBpf.java");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, source);
+        SkeletonGoldenTest.compile(List.of(file), dir.resolve("classes-needs"));
+    }
+
+    private static final String TARGET_DRIVER = """
+            package dev.bpfj.req;
+
+            import dev.bpfj.runtime.BpfLink;
+            import java.util.function.Supplier;
+
+            public final class TargetDriver implements Supplier<String> {
+                @Override
+                public String get() {
+                    String refused;
+                    try (TargetlessBpf skel = TargetlessBpf.open()) {
+                        try {
+                            skel.load();
+                            refused = "loaded without a target";
+                        } catch (IllegalStateException e) {
+                            refused = e.getMessage();
+                        }
+                    }
+                    try (TargetlessBpf skel = TargetlessBpf.open()) {
+                        skel.progs().onSysEnterAttachTarget("sys_enter");
+                        skel.load();
+                        try (BpfLink link = skel.progs().onSysEnter().attach()) {
+                            if (link.fd() < 0) {
+                                return "no link";
+                            }
+                            long deadline = System.nanoTime() + 20_000_000_000L;
+                            while (skel.bss().seen() < 3 && System.nanoTime() < deadline) {
+                                Thread.onSpinWait();
+                                ProcessHandle.current().info();
+                            }
+                        }
+                        return refused + " | seen=" + (skel.bss().seen() >= 3);
+                    }
+                }
+            }
+            """;
+
+    @Test
+    @KernelTest(needs = KernelTest.Facility.CLANG)
+    @SuppressWarnings("unchecked")
+    void aGeneratedAttachTargetSetterRetargetsATpBtfProgramInTheKernel() throws Exception {
+        BpfObjectSpec spec = compile("targetless", HEADERS + """
+                __u64 seen = 0;
+                SEC("tp_btf") int on_sys_enter(void *ctx) { __sync_fetch_and_add(&seen, 1); return 0; }
+                char LICENSE[] SEC("license") = "GPL";
+                """);
+        String source = new SkeletonGenerator().generate(spec, "dev.bpfj.req", List.of());
+        Path pkg = Files.createDirectories(dir.resolve("java-targetless/dev/bpfj/req"));
+        Path skeleton = Files.writeString(pkg.resolve("TargetlessBpf.java"), source);
+        Path driver = Files.writeString(pkg.resolve("TargetDriver.java"), TARGET_DRIVER);
+        Path classes = SkeletonGoldenTest.compile(List.of(skeleton, driver), dir.resolve("classes-targetless"));
+        Files.copy(dir.resolve("out-targetless/targetless.bpf.o"), classes.resolve("dev/bpfj/req/targetless.bpf.o"));
+        try (URLClassLoader loader = SkeletonGoldenTest.loader(classes)) {
+            Supplier<String> run = (Supplier<String>) loader.loadClass("dev.bpfj.req.TargetDriver")
+                    .getDeclaredConstructor().newInstance();
+            assertEquals("cannot load targetless.bpf.o yet: program on_sys_enter is in SEC(\"tp_btf\") without a target:"
+                    + " call progs().onSysEnterAttachTarget(function) (between open() and load()) | seen=true", run.get());
+        }
     }
 
     @Test
