@@ -61,21 +61,13 @@ public final class CompileMojo extends AbstractClangMojo {
     private List<String> sourceExcludes;
 
     /**
-     * Objects linked from several sources, as {@code bpftool gen object} links them: each
-     * {@code <object>} has a {@code <name>} (the object becomes {@code NAME.bpf.o} and the skeleton
-     * {@code NameBpf}) and {@code <sources>}, paths or Ant-style patterns relative to
-     * {@code sourceDirectory}. Members are compiled one by one, linked in the order listed (files
-     * matched by one pattern in path order), validated as one object and get one skeleton; they
-     * are not also built on their own. Default: none.
-     *
-     * <pre>{@code
-     * <objects>
-     *   <object>
-     *     <name>tracer</name>
-     *     <sources><source>tracer/*.c</source></sources>
-     *   </object>
-     * </objects>
-     * }</pre>
+     * Objects linked from several sources, as {@code bpftool gen object} links them: one
+     * {@code object} element per object, each with a {@code name} (the object becomes
+     * {@code NAME.bpf.o} and the skeleton {@code NameBpf}) and {@code sources}, one
+     * {@code source} element per path or Ant-style pattern relative to {@code sourceDirectory}
+     * (for example the name tracer with the source tracer/*.c). Members are compiled one by one,
+     * linked in the order listed (files matched by one pattern in path order), validated as one
+     * object and get one skeleton; they are not also built on their own. Default: none.
      */
     @Parameter
     private List<LinkedObjectConfig> objects;
