@@ -63,7 +63,7 @@ public final class CompileMojo extends AbstractBpfMojo {
     private String target;
 
     /**
-     * The architecture for libbpf's {@code __TARGET_ARCH_<arch>} macro ({@code x86},
+     * The architecture ARCH of libbpf's {@code __TARGET_ARCH_ARCH} macro ({@code x86},
      * {@code arm64}, {@code s390}, {@code powerpc}, {@code riscv}, ...), which
      * {@code bpf_tracing.h} needs to read function arguments from {@code pt_regs}.
      * Default: derived from the build machine ({@code amd64} -> {@code x86},

@@ -13,13 +13,14 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 
 /**
- * Generates a typed Java skeleton class for each {@code target/bpf/<name>.bpf.o}
+ * Generates a typed Java skeleton class for each {@code target/bpf/NAME.bpf.o}
  * ({@code opensnoop.bpf.o} -> {@code OpensnoopBpf}) into {@code target/generated-sources/bpf},
  * which becomes a compile source root, and copies each object under the package's path into
  * {@code target/generated-resources/bpf}, which becomes a resource root, so the class finds its
  * object on the class path. Bound to {@code generate-sources}; list it after {@code compile} in
- * the same execution ({@code <goal>compile</goal><goal>skeleton</goal>}) so that it sees fresh
- * objects. Unchanged outputs are left alone; outputs of objects that no longer exist are deleted.
+ * the same execution (the goals {@code compile}, then {@code skeleton}) so that it sees fresh
+ * objects. (Descriptions here avoid angle brackets: {@code mvn help:describe} reads them as HTML
+ * tags and drops them.) Unchanged outputs are left alone; outputs of objects that no longer exist are deleted.
  */
 @Mojo(name = "skeleton", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
 public final class SkeletonMojo extends AbstractBpfMojo {
@@ -47,9 +48,11 @@ public final class SkeletonMojo extends AbstractBpfMojo {
 
     /**
      * C names of structs, unions or enums to generate Java types for although no map, global
-     * variable or program names them: typically the event struct of a ring buffer (keep it in the
-     * object's BTF, e.g. by making it some map's value type). Each must exist in at least one object.
-     * Default: none.
+     * variable or program names them: typically the event struct of a ring buffer. clang keeps a
+     * type in the object's BTF only when a map, a global variable or a function signature reaches
+     * it, so a type used only through a local pointer needs a line like
+     * {@code struct event *unused_event __attribute__((unused));} in the C source. Each must exist
+     * in at least one object. Default: none.
      */
     @Parameter(property = "bpf.types")
     private List<String> types;

@@ -362,8 +362,26 @@ public final class SkeletonGenerator {
         }
         known.sort(null);
         throw new BpfBuildException("bpf.types names '" + name + "', but " + file
-                + " has no struct, union or enum of that name in its BTF (only types the C code uses are kept); "
-                + "it has: " + (known.isEmpty() ? "none" : String.join(", ", known)));
+                + " has no struct, union or enum of that name in its BTF; it has: "
+                + (known.isEmpty() ? "none" : String.join(", ", known)) + ". " + keepInBtfHint(bare));
+    }
+
+    /**
+     * How to keep a type in an object's BTF: clang writes BTF only for types that a map, a global
+     * variable or a function signature reaches, so a type used only through a local pointer
+     * ({@code struct event *e = bpf_ringbuf_reserve(...)}) is dropped.
+     *
+     * @param name the type's C name, without {@code struct}/{@code union}/{@code enum}
+     * @return the hint, one sentence with the line to add
+     */
+    public static String keepInBtfHint(String name) {
+        String ident = name.replaceAll("[^A-Za-z0-9_]", "_");
+        return "clang keeps only the types that a map, a global variable or a function signature reaches, so a"
+                + " type used only through a local pointer (like struct " + name + " *e = bpf_ringbuf_reserve(...))"
+                + " is dropped; keep it by adding a typed global to the C source, for example"
+                + " 'struct " + name + " *unused_" + ident + " __attribute__((unused));' (or 'enum " + name
+                + " unused_" + ident + " __attribute__((unused));' for an enum), or by naming it as a map's"
+                + " __type(value, struct " + name + ")";
     }
 
     // ---------------------------------------------------------------- output parts

@@ -134,7 +134,8 @@ public final class Skeletons {
         for (String type : request.extraTypes()) {
             if (objects.size() > 1 && classes.values().stream().noneMatch(o -> hasTypeQuietly(o, type))) {
                 throw new BpfBuildException("bpf.types names '" + type + "', but none of the objects in "
-                        + request.objectDirectory() + " has a struct, union or enum of that name in its BTF");
+                        + request.objectDirectory() + " has a struct, union or enum of that name in its BTF; "
+                        + SkeletonGenerator.keepInBtfHint(type.strip().replaceFirst("^(struct|union|enum)\\s+", "")));
             }
         }
         List<Path> deleted = deleteStale(request.sourceDirectory(), request.resourceDirectory(), keep);

@@ -8,8 +8,9 @@ import java.util.Optional;
 /**
  * Parses opensnoop's arguments the way the classic tool (GNU argp) does: short options may be
  * grouped ({@code -xTU}) and take their value attached or as the next argument ({@code -p42},
- * {@code -p 42}); long options take {@code --pid=42} or {@code --pid 42}; {@code --} ends the
- * options.
+ * {@code -p 42}); long options take {@code --pid=42} or {@code --pid 42} and may be abbreviated
+ * to any unambiguous prefix ({@code --dur=1}); {@code --} ends the options. {@code -?} is
+ * {@code --help}, and {@code --usage} prints the short synopsis.
  */
 public final class CommandLine {
 
@@ -20,7 +21,7 @@ public final class CommandLine {
     private static final long PAGE = 4096;
 
     /** What the user asked opensnoop to do. */
-    public sealed interface Request permits Run, ShowHelp, ShowVersion {
+    public sealed interface Request permits Run, ShowHelp, ShowUsage, ShowVersion {
     }
 
     /**
@@ -33,6 +34,10 @@ public final class CommandLine {
 
     /** Print the help and exit. */
     public record ShowHelp() implements Request {
+    }
+
+    /** Print the short usage synopsis ({@code --usage}) and exit. */
+    public record ShowUsage() implements Request {
     }
 
     /** Print the version and exit. */
@@ -52,6 +57,8 @@ public final class CommandLine {
         FULL_PATH('F', "full-path", false),
         VERBOSE('v', "verbose", false),
         HELP('h', "help", false),
+        HELP_QUESTION('?', "help", false),
+        USAGE('\0', "usage", false),
         VERSION('V', "version", false),
         PERF_BUFFER('\0', "perf-buffer", false),
         RING_SIZE('\0', "ring-size", true),
@@ -85,6 +92,7 @@ public final class CommandLine {
     public static Request parse(List<String> args) throws UsageException {
         Builder builder = new Builder();
         boolean help = false;
+        boolean usage = false;
         boolean version = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -98,8 +106,8 @@ public final class CommandLine {
             if (arg.startsWith("--")) {
                 String body = arg.substring(2);
                 int eq = body.indexOf('=');
-                String name = eq < 0 ? body : body.substring(0, eq);
-                Opt opt = byLongName(name);
+                Opt opt = byLongName(eq < 0 ? body : body.substring(0, eq));
+                String name = opt.longName;
                 String value = null;
                 if (opt.takesValue) {
                     if (eq >= 0) {
@@ -112,7 +120,8 @@ public final class CommandLine {
                 } else if (eq >= 0) {
                     throw new UsageException("option '--" + name + "' takes no value");
                 }
-                help |= opt == Opt.HELP;
+                help |= opt == Opt.HELP || opt == Opt.HELP_QUESTION;
+                usage |= opt == Opt.USAGE;
                 version |= opt == Opt.VERSION;
                 builder.apply(opt, value);
             } else if (arg.startsWith("-") && arg.length() > 1) {
@@ -129,7 +138,7 @@ public final class CommandLine {
                         }
                         j = arg.length();
                     }
-                    help |= opt == Opt.HELP;
+                    help |= opt == Opt.HELP || opt == Opt.HELP_QUESTION;
                     version |= opt == Opt.VERSION;
                     builder.apply(opt, value);
                 }
@@ -139,6 +148,9 @@ public final class CommandLine {
         }
         if (help) {
             return new ShowHelp();
+        }
+        if (usage) {
+            return new ShowUsage();
         }
         if (version) {
             return new ShowVersion();
@@ -184,20 +196,57 @@ public final class CommandLine {
                       --perf-buffer      Use a perf buffer instead of the ring buffer
                       --ring-size=BYTES  Ring buffer size, power of two (K, M suffixes)
                       --perf-pages=N     Perf buffer pages per CPU, power of two
-                  -h, --help             Give this help list
+                  -h, -?, --help         Give this help list
+                      --usage            Give a short usage message
                   -V, --version          Print program version
+
+                Long options may be abbreviated: --dur=10 is --duration=10.
 
                 Needs root, or CAP_BPF and CAP_PERFMON. Lost events are reported on stderr.
                 """;
     }
 
+    /**
+     * The text {@code --usage} prints: the synopsis of every option, as argp lays it out.
+     *
+     * @return the usage text, ending with a newline
+     */
+    public static String usage() {
+        return """
+                Usage: opensnoop [-?eFhTUvVx] [-d SECS] [-n NAME] [-p PID] [-t TID] [-u UID]
+                            [--duration=SECS] [--extended-fields] [--failed] [--full-path]
+                            [--help] [--name=NAME] [--perf-buffer] [--perf-pages=N] [--pid=PID]
+                            [--print-uid] [--ring-size=BYTES] [--tid=TID] [--timestamp]
+                            [--uid=UID] [--usage] [--verbose] [--version]
+                """;
+    }
+
+    /**
+     * The option a long name means: the option of exactly that name, else the only one whose name
+     * starts with it (GNU getopt's abbreviations).
+     */
     private static Opt byLongName(String name) throws UsageException {
+        List<Opt> candidates = new java.util.ArrayList<>();
         for (Opt opt : Opt.values()) {
             if (opt.longName.equals(name)) {
                 return opt;
             }
+            if (!name.isEmpty() && opt.longName.startsWith(name) && opt != Opt.HELP_QUESTION) {
+                candidates.add(opt);
+            }
         }
-        throw new UsageException("unrecognized option '--" + name + "'");
+        if (candidates.size() == 1) {
+            return candidates.get(0);
+        }
+        if (candidates.isEmpty()) {
+            throw new UsageException("unrecognized option '--" + name + "'");
+        }
+        StringBuilder message = new StringBuilder("option '--").append(name)
+                .append("' is ambiguous; possibilities:");
+        for (Opt opt : candidates) {
+            message.append(" '--").append(opt.longName).append('\'');
+        }
+        throw new UsageException(message.append(" (type more of the name)").toString());
     }
 
     private static Opt byShortName(char name) throws UsageException {
@@ -250,8 +299,8 @@ public final class CommandLine {
                     }
                     perfPages = (int) pages;
                 }
-                case HELP, VERSION -> {
-                    // decided by parse(): help and version win over everything else
+                case HELP, HELP_QUESTION, USAGE, VERSION -> {
+                    // decided by parse(): help, usage and version win over everything else
                 }
             }
         }

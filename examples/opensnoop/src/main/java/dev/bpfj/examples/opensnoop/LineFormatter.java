@@ -122,7 +122,9 @@ public final class LineFormatter {
         if (extended) {
             int flags = event.flags();
             padLeft(octal(Integer.toUnsignedLong(flags)), 8, (byte) '0');
-            if (event.mode() == 0 && (flags & O_CREAT) == 0 && (flags & O_TMPFILE) != O_TMPFILE) {
+            // Without O_CREAT or O_TMPFILE the kernel ignores the mode argument, and what the BPF
+            // side read is whatever the caller's register held: not worth printing.
+            if ((flags & O_CREAT) == 0 && (flags & O_TMPFILE) != O_TMPFILE) {
                 for (byte b : NOT_APPLICABLE) {
                     line[at++] = b;
                 }

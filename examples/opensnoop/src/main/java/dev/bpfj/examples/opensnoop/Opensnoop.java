@@ -36,7 +36,8 @@ import java.util.logging.Logger;
  * run time. So the tool uses a shutdown hook, which the JVM runs on SIGINT and SIGTERM: the hook
  * asks the loop to stop and waits for the main thread to detach, flush and report lost events,
  * then ends the JVM with the tool's own status. That last step is {@link Runtime#halt}, because a
- * JVM that a signal stopped would otherwise exit with 128 + the signal number rather than 0.
+ * JVM that a signal stopped would otherwise exit with 128 + the signal number rather than 0. A
+ * process started with SIGINT ignored gets its SIGINT back first ({@link InterruptSignal}).
  */
 public final class Opensnoop {
 
@@ -102,6 +103,11 @@ public final class Opensnoop {
                 System.out.flush();
                 return EXIT_OK;
             }
+            case CommandLine.ShowUsage usage -> {
+                System.out.print(CommandLine.usage());
+                System.out.flush();
+                return EXIT_OK;
+            }
             case CommandLine.ShowVersion version -> {
                 System.out.println("opensnoop (bpfj) " + version());
                 System.out.flush();
@@ -122,7 +128,7 @@ public final class Opensnoop {
         if (options.verbose()) {
             showLibbpfMessages();
         }
-        installStopHook();
+        installStopHook(err);
 
         // Raw bytes, not a Writer: the formatter copies names and paths from the records as the
         // kernel gave them, so the per-event path neither decodes nor encodes text.
@@ -242,7 +248,7 @@ public final class Opensnoop {
     }
 
     /** See the class comment: stop the loop on SIGINT/SIGTERM and exit with the tool's status. */
-    private static void installStopHook() {
+    private static void installStopHook(PrintStream err) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopRequested = true;
             try {
@@ -255,6 +261,11 @@ public final class Opensnoop {
                 Thread.currentThread().interrupt();
             }
         }, "opensnoop-stop"));
+        // after the hook: a SIGINT from here on stops the loop through it
+        String sigint = InterruptSignal.handleEvenIfIgnored();
+        if (sigint != null) {
+            err.println("opensnoop: " + sigint + "; stop it with SIGTERM (kill " + ProcessHandle.current().pid() + ")");
+        }
     }
 
     private static void showLibbpfMessages() {

@@ -5,8 +5,11 @@ import dev.bpfj.runtime.BpfProgram;
 import dev.bpfj.runtime.PerfBuffer;
 import dev.bpfj.runtime.RingBuffer;
 import java.lang.foreign.MemorySegment;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +46,9 @@ final class OpensnoopProbe implements AutoCloseable {
         return Math.max(64, Integer.highestOneBit(1024 / Math.max(1, cpus)));
     }
 
+    /** Where tracefs is looked for: its own mount point, then the one inside debugfs. */
+    static final List<Path> TRACEFS_ROOTS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
+
     private final OpensnoopBpf skeleton;
     private final RingBuffer ring;
     private final PerfBuffer perf;
@@ -67,6 +73,11 @@ final class OpensnoopProbe implements AutoCloseable {
         OpensnoopBpf skeleton = OpensnoopBpf.open();
         try {
             configure(skeleton, options, OpensnoopProbe::tracepointExists);
+            if (!skeleton.progs().sysEnterOpen().autoload() && !skeleton.progs().sysEnterOpenat().autoload()
+                    && !skeleton.progs().sysEnterOpenat2().autoload()) {
+                // nothing would be attached: tracing nothing is not tracing
+                throw new IllegalStateException(noSyscallTracepoints(TRACEFS_ROOTS));
+            }
             skeleton.load();
             skeleton.attach();
             List<String> attached = new ArrayList<>();
@@ -195,11 +206,42 @@ final class OpensnoopProbe implements AutoCloseable {
     }
 
     static boolean tracepointExists(String event) {
-        for (String root : List.of("/sys/kernel/tracing", "/sys/kernel/debug/tracing")) {
-            if (Files.isDirectory(Path.of(root, "events", "syscalls", event))) {
+        for (Path root : TRACEFS_ROOTS) {
+            if (Files.isDirectory(root.resolve("events").resolve("syscalls").resolve(event))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Why no syscalls tracepoint is visible under any of the tracefs mount points, and what to do:
+     * the text of the error that stops the tool instead of tracing nothing.
+     *
+     * @param roots where tracefs may be mounted, the usual place first
+     * @return a message naming what is missing and how to fix it
+     */
+    static String noSyscallTracepoints(List<Path> roots) {
+        Path usual = roots.get(0);
+        for (Path root : roots) {
+            Path events = root.resolve("events");
+            try {
+                Files.readAttributes(events, BasicFileAttributes.class);
+            } catch (AccessDeniedException e) {
+                return "cannot read " + root + " (permission denied): the open() tracepoints are found through"
+                        + " tracefs, which is readable by root only by default; run opensnoop as root (sudo),"
+                        + " or let this user read tracefs (for example: mount -o remount,mode=755 " + root + ")";
+            } catch (IOException e) {
+                continue;
+            }
+            if (!Files.isDirectory(events.resolve("syscalls"))) {
+                return "this kernel has no syscall tracepoints (" + events.resolve("syscalls")
+                        + " is missing): opensnoop needs a kernel built with CONFIG_FTRACE_SYSCALLS=y";
+            }
+            return "none of the tracepoints syscalls:sys_enter_open, sys_enter_openat, sys_enter_openat2 (and"
+                    + " their sys_exit_ pairs) is in " + events.resolve("syscalls");
+        }
+        return "tracefs is not mounted at " + usual + ", so there is no open() tracepoint to attach to;"
+                + " mount it (as root) with: mount -t tracefs tracefs " + usual;
     }
 }

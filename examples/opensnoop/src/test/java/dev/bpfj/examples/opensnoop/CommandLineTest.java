@@ -78,6 +78,53 @@ class CommandLineTest {
     }
 
     @Test
+    void questionMarkIsHelpAndUsageIsTheSynopsis() throws UsageException {
+        assertInstanceOf(CommandLine.ShowHelp.class, CommandLine.parse(List.of("-?")));
+        assertInstanceOf(CommandLine.ShowHelp.class, CommandLine.parse(List.of("-x?")));
+        assertInstanceOf(CommandLine.ShowUsage.class, CommandLine.parse(List.of("--usage")));
+        assertInstanceOf(CommandLine.ShowUsage.class, CommandLine.parse(List.of("--us")));
+        assertInstanceOf(CommandLine.ShowHelp.class, CommandLine.parse(List.of("--usage", "-?")));
+        String usage = CommandLine.usage();
+        assertTrue(usage.startsWith("Usage: opensnoop [-?eFhTUvVx] "), usage);
+        for (String line : usage.lines().toList()) {
+            assertTrue(line.length() <= 80, "too wide: " + line);
+        }
+        for (String option : List.of("--pid=PID", "--tid=TID", "--uid=UID", "--failed", "--duration=SECS",
+                "--name=NAME", "--extended-fields", "--timestamp", "--print-uid", "--full-path", "--verbose",
+                "--help", "--usage", "--version", "--perf-buffer", "--ring-size=BYTES", "--perf-pages=N")) {
+            assertTrue(usage.contains("[" + option + "]"), option + " missing from usage");
+        }
+    }
+
+    @Test
+    void unambiguousLongOptionPrefixesAreAccepted() throws UsageException {
+        assertEquals(Optional.of(Duration.ofSeconds(1)), run("--dur=1").duration());
+        assertEquals(Optional.of(Duration.ofSeconds(2)), run("--d", "2").duration());
+        assertEquals(7, run("--pi=7").pid());
+        assertTrue(run("--ext").extended());
+        assertTrue(run("--perf-b").perfBuffer());
+        assertEquals(16, run("--perf-p=16").perfPages());
+        assertInstanceOf(CommandLine.ShowVersion.class, CommandLine.parse(List.of("--vers")));
+        assertInstanceOf(CommandLine.ShowHelp.class, CommandLine.parse(List.of("--he")));
+        // the abbreviation's option keeps its rules, under its full name
+        assertEquals("option '--failed' takes no value", usageError("--fa=yes"));
+        assertEquals("option '--duration' requires a value", usageError("--du"));
+    }
+
+    @Test
+    void ambiguousLongOptionPrefixesAreRejectedWithThePossibilities() {
+        assertEquals("option '--p' is ambiguous; possibilities: '--pid' '--print-uid' '--perf-buffer'"
+                + " '--perf-pages' (type more of the name)", usageError("--p=1"));
+        assertEquals("option '--perf' is ambiguous; possibilities: '--perf-buffer' '--perf-pages'"
+                + " (type more of the name)", usageError("--perf"));
+        assertEquals("option '--u' is ambiguous; possibilities: '--uid' '--usage' (type more of the name)",
+                usageError("--u", "0"));
+        assertEquals("option '--ver' is ambiguous; possibilities: '--verbose' '--version' (type more of the name)",
+                usageError("--ver"));
+        assertEquals("unrecognized option '--'", usageError("--="));
+    }
+
+    @Test
     void badInputNamesTheOptionAndTheFix() {
         assertEquals("invalid PID 'abc' for -p/--pid: expected a whole number", usageError("-p", "abc"));
         assertEquals("invalid PID '0' for -p/--pid: must be between 1 and 2147483647", usageError("--pid=0"));
@@ -105,7 +152,7 @@ class CommandLineTest {
         }
         for (String option : List.of("--pid", "--tid", "--uid", "--failed", "--duration", "--name",
                 "--extended-fields", "--timestamp", "--print-uid", "--full-path", "--verbose", "--help",
-                "--version", "--perf-buffer", "--ring-size", "--perf-pages")) {
+                "--version", "--perf-buffer", "--ring-size", "--perf-pages", "--usage", "-?")) {
             assertTrue(help.contains(option), option + " missing from help");
         }
     }

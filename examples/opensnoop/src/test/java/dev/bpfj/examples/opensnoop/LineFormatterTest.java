@@ -88,6 +88,18 @@ class LineFormatterTest {
     }
 
     @Test
+    void modeIsNotApplicableWithoutCreateWhateverTheRegisterHeld() {
+        // open(path, O_RDONLY) leaves the third argument unset: the BPF side reads leftovers
+        assertEquals("4242   cat                3   0 00000000 n/a  /etc/hosts\n",
+                line(columns(false, false, true), event(3, 0, 0x7ffd1234, "/etc/hosts")));
+        assertEquals("4242   cat                3   0 02000001 n/a  /dev/null\n",
+                line(columns(false, false, true), event(3, 02000001, 0777, "/dev/null")));
+        // O_DIRECTORY alone is half of O_TMPFILE's bits, not O_TMPFILE
+        assertEquals("4242   cat                3   0 00200000 n/a  /tmp\n",
+                line(columns(false, false, true), event(3, 0200000, 0600, "/tmp")));
+    }
+
+    @Test
     void tmpfileShowsItsMode() {
         assertEquals("4242   cat                3   0 20200002 0600 /tmp\n",
                 line(columns(false, false, true), event(3, 020200002, 0600, "/tmp")));

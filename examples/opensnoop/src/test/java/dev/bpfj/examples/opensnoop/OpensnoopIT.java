@@ -156,10 +156,14 @@ class OpensnoopIT {
     @Test
     void timestampUidAndExtendedColumns() throws Exception {
         Path created = dir.resolve("created-" + UUID.randomUUID());
-        Process child = shell("exec 3>'" + created + "'; echo done");
+        Process child = shell("exec 3>'" + created + "'; exec 4<'" + created + "'; echo done");
         Process snoop = startOpensnoop(List.of("-T", "-U", "-e", "-p", Long.toString(child.pid())));
         release(child);
-        String line = awaitLine(snoop, l -> l.endsWith(" " + created));
+        String line = awaitLine(snoop, l -> l.endsWith(" " + created) && l.contains(" 00001101 "));
+        // the read-only open passes no mode: whatever the BPF side read is not printed
+        String readOnly = awaitLine(snoop, l -> l.endsWith(" " + created) && !l.contains(" 00001101 "));
+        assertTrue(Pattern.matches("\\d\\d:\\d\\d:\\d\\d " + Pattern.quote(String.format("%-7d %-6d %-16s %3d %3d ",
+                0, child.pid(), "sh", 4, 0)) + "[0-7]{8} n/a  " + Pattern.quote(created.toString()), readOnly), readOnly);
         assertEquals("TIME     UID     PID    COMM              FD ERR FLAGS    MODE PATH",
                 Files.readAllLines(stdout).get(0));
         // dash opens a > redirect with O_WRONLY|O_CREAT|O_TRUNC and mode 0666
@@ -365,7 +369,70 @@ class OpensnoopIT {
         }
     }
 
+    @Test
+    void withoutTracefsExitsNonZeroAndSaysHowToMountIt() throws Exception {
+        // tracefs unmounted in a private mount namespace of the tool's own: the machine keeps it
+        Process snoop = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "umount -l /sys/kernel/tracing && exec \"$0\" -jar \"$1\" -d 1", javaCommand(), jarPath())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        started.add(snoop);
+        assertTrue(snoop.waitFor(START_TIMEOUT_S, TimeUnit.SECONDS));
+        assertEquals(1, snoop.exitValue(), this::errText);
+        assertEquals("opensnoop: cannot start tracing: tracefs is not mounted at /sys/kernel/tracing, so there is"
+                + " no open() tracepoint to attach to; mount it (as root) with:"
+                + " mount -t tracefs tracefs /sys/kernel/tracing\n", errText());
+        assertEquals("", Files.readString(stdout), "no header: nothing is traced");
+    }
+
+    @Test
+    void withTracefsUnreadableExitsNonZeroAndSaysPermissionDenied() throws Exception {
+        // CAP_BPF and CAP_PERFMON, but not root: tracefs (mode 0700) cannot be read
+        Path jarCopy = readableJarCopy();
+        try {
+            Process snoop = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    "--inh-caps=+bpf,+perfmon", "--ambient-caps=+bpf,+perfmon",
+                    javaCommand(), "-jar", jarCopy.toString(), "-d", "1")
+                    .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+            started.add(snoop);
+            assertTrue(snoop.waitFor(START_TIMEOUT_S, TimeUnit.SECONDS));
+            assertEquals(1, snoop.exitValue(), this::errText);
+            assertTrue(errText().startsWith("opensnoop: cannot start tracing: cannot read /sys/kernel/tracing"
+                    + " (permission denied): "), errText());
+            assertTrue(errText().contains("run opensnoop as root"), errText());
+            assertEquals("", Files.readString(stdout), "no header: nothing is traced");
+        } finally {
+            Files.deleteIfExists(jarCopy);
+        }
+    }
+
+    @Test
+    void sigintStopsItEvenWhenStartedWithSigintIgnored() throws Exception {
+        // what a background job of a non-interactive script inherits; exec keeps the pid
+        Process snoop = startAndAwaitHeader(List.of("sh", "-c", "trap '' INT; exec \"$0\" -jar \"$1\" -p 1",
+                javaCommand(), jarPath()));
+        List<Integer> programs = programIds(snoop);
+        assertTrue(programs.size() >= 4, "expected the entry and exit programs to be loaded, found " + programs);
+        String sigIgn = Files.readAllLines(Path.of("/proc", Long.toString(snoop.pid()), "status")).stream()
+                .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow();
+        assertTrue((Long.parseLong(sigIgn.substring(7).trim(), 16) & 2) == 0,
+                "SIGINT still ignored after start: " + sigIgn);
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(snoop.pid())).start();
+        assertEquals(0, kill.waitFor());
+        assertTrue(snoop.waitFor(START_TIMEOUT_S, TimeUnit.SECONDS), "opensnoop ignored SIGINT");
+        assertEquals(0, snoop.exitValue(), this::errText);
+        assertEquals("", errText());
+        assertProgramsGone(programs);
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** A copy of the jar that any user can read, for runs under another uid. */
+    private static Path readableJarCopy() throws IOException {
+        Path jarCopy = Files.copy(Path.of(jarPath()), Path.of(System.getProperty("java.io.tmpdir"),
+                "opensnoop-" + UUID.randomUUID() + ".jar"));
+        jarCopy.toFile().setReadable(true, false);
+        return jarCopy;
+    }
 
     private static String jarPath() {
         return System.getProperty("example.jar", "target/opensnoop.jar");
@@ -376,6 +443,11 @@ class OpensnoopIT {
         assertTrue(Files.isRegularFile(Path.of(jar)), "missing " + jar + ": run mvn verify, which packages it first");
         List<String> command = new ArrayList<>(List.of(javaCommand(), "-jar", jar));
         command.addAll(args);
+        return startAndAwaitHeader(command);
+    }
+
+    /** Starts a command that runs opensnoop and waits until it has attached (printed its header). */
+    private Process startAndAwaitHeader(List<String> command) throws IOException, InterruptedException {
         Process snoop = new ProcessBuilder(command)
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile())
