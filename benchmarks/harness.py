@@ -37,6 +37,7 @@ JAVA = os.path.join(JAVA_HOME, "bin", "java")
 JAVAC = os.path.join(JAVA_HOME, "bin", "javac")
 BUILD_DIR_NAME = "target-bench"
 LAUNCHER_CACHE = os.path.join(BUILD, "xdg-cache")
+PERF_WAKEUP = 64  # samples per wake-up of the batched Java perf reader (64 pages per CPU hold ~2000 records)
 OPENSNOOP = os.path.join(ROOT, "examples", "opensnoop")
 OPENSNOOP_SOURCE = os.path.join(OPENSNOOP, "src", "main", "bpf", "opensnoop.bpf.c")
 OPENSNOOP_JAR = os.path.join(OPENSNOOP, BUILD_DIR_NAME, "opensnoop.jar")
@@ -247,10 +248,11 @@ class Bench:
     # ---------------------------------------------------------------- 1. event delivery
 
     def consumer_command(self, kind, pid):
-        mode = "perf" if kind.endswith("perf") else "ring"
+        mode = "perf" if "perf" in kind else "ring"
         if kind.startswith("c_"):
             return [os.path.join(BIN, "consumer"), mode, self.obj, str(pid)]
-        return [JAVA, NATIVE, "-cp", self.java_cp, "dev.bpfj.bench.EventConsumer", mode, self.obj, str(pid),
+        wakeup = ["-Dbpfj.bench.wakeup=%d" % PERF_WAKEUP] if kind == "java_perf_wakeup" else []
+        return [JAVA, NATIVE] + wakeup + ["-cp", self.java_cp, "dev.bpfj.bench.EventConsumer", mode, self.obj, str(pid),
                 str(int(self.offsets["targ_pid"])), str(int(self.offsets["use_perf_buffer"]))]
 
     def delivery_run(self, kind, threads):
@@ -295,7 +297,7 @@ class Bench:
     def delivery(self):
         if not self.obj:
             return self.unavailable_item("delivery", "no opensnoop BPF object: %s is missing" % OPENSNOOP_SOURCE)
-        kinds = ["java_ring", "c_ring", "java_perf", "c_perf"]
+        kinds = ["java_ring", "c_ring", "java_perf", "c_perf", "java_perf_wakeup"]
         if not self.java_cp:
             self.unavailable_item("delivery.java", "bpf-runtime jar not built (%s)" % RUNTIME_JAR_DIR)
             kinds = [k for k in kinds if k.startswith("c_")]
@@ -324,6 +326,17 @@ class Bench:
                           [100 * (1 - x["ops_per_s"] / base_median) for x in c], "lower")
                 self.pair(prefix + "unaccounted", "delivery", name + ": opens neither delivered nor counted lost",
                           "events", get(j, "missing"), get(c, "missing"), "lower")
+            # The perf reader woken once per PERF_WAKEUP samples (PerfBuffer.Builder.wakeupEvents), against
+            # libbpf's default in C (a wake-up per sample).
+            j, c = runs.get("java_perf_wakeup", []), runs["c_perf"]
+            prefix = "delivery.t%d.perf_wakeup%d." % (threads, PERF_WAKEUP)
+            name = "perf buffer, Java wakeupEvents(%d), %d thread(s)" % (PERF_WAKEUP, threads)
+            get = lambda rs, key: [x.get(key) for x in rs]
+            self.pair(prefix + "events_per_s", "delivery", name + ": events delivered", "events/s",
+                      get(j, "events_per_s"), get(c, "events_per_s"), "higher")
+            self.pair(prefix + "lost", "delivery", name + ": events lost", "events", get(j, "lost"), get(c, "lost"), "lower")
+            self.pair(prefix + "cpu_per_m", "delivery", name + ": consumer CPU per million events", "CPU s/M events",
+                      get(j, "cpu_per_m"), get(c, "cpu_per_m"), "lower")
 
     # ---------------------------------------------------------------- 2. whole tool
 
