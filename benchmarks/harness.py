@@ -23,6 +23,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 
@@ -150,11 +151,44 @@ def anon_fds(pid, kind):
     return count
 
 
-def reap(proc):
-    """Waits for proc and returns its max RSS in KiB (from wait4's rusage)."""
+class PeakRss(threading.Thread):
+    """Follows a process's VmHWM (peak RSS of its current program) every 10 ms until it exits.
+
+    Not wait4's ru_maxrss: the kernel carries the high-water mark of the memory a child had
+    before exec into it, and a child forked from this Python starts with Python's RSS (about
+    18 MiB), more than a small C tool's whole peak."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.kib, self.done = pid, 0, threading.Event()
+        self.start()
+
+    def run(self):
+        while not self.done.is_set():
+            try:
+                with open("/proc/%d/status" % self.pid) as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            self.kib = max(self.kib, int(line.split()[1]))
+                            break
+            except OSError:
+                return
+            self.done.wait(0.01)
+
+
+def reap(proc, peak=None):
+    """Waits for proc; returns its peak RSS in KiB from `peak` (a PeakRss), else wait4's ru_maxrss."""
+    try:
+        # a zombie's status still has no VmHWM: read the last value while it is alive
+        os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
+    except ChildProcessError:
+        pass
+    if peak:
+        peak.done.set()
+        peak.join()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return usage.ru_maxrss
+    return peak.kib if peak else usage.ru_maxrss
 
 
 def kv(line):
@@ -383,6 +417,7 @@ class Bench:
         with open(out_path, "wb") as out, open(err_path, "wb") as err_file:
             tool = subprocess.Popen(self.tool_command(side, "-p", str(lg.pid)), stdout=out, stderr=err_file,
                                     env=self.tool_env(side))
+        peak = PeakRss(tool.pid)
         read_err = lambda: open(err_path, errors="replace").read()
         try:
             deadline = time.monotonic() + 60
@@ -403,7 +438,7 @@ class Bench:
             wait_idle(tool.pid, quiet_polls=4)
             cpu = cpu_seconds(tool.pid) - cpu0
             tool.send_signal(signal.SIGINT)
-            rss_kib = reap(tool)
+            rss_kib = reap(tool, peak)
             err = read_err()
             with open(out_path, "rb") as f:
                 lines = sum(1 for _ in f) - 1
@@ -510,8 +545,9 @@ class Bench:
         with open(os.devnull, "wb") as null:
             proc = subprocess.Popen(self.tool_command(side, "-d", "1"), stdout=null, stderr=subprocess.PIPE,
                                     env=self.tool_env(side))
+        peak = PeakRss(proc.pid)
         try:
-            rss_kib = reap(proc)
+            rss_kib = reap(proc, peak)
             wall = (time.monotonic() - start) * 1000
             # bcc's tool exits with 1 when its last poll before the deadline read events (it returns
             # the poll's count): only a death by signal is a failure there.
