@@ -634,6 +634,7 @@ class Bench:
         # The module's own execution ("bpf") supplies the configuration, as in its real build.
         generated = [os.path.join(out_dir, d) for d in ("bpf", "generated-sources/bpf", "generated-resources/bpf")]
         cold_wall, cold_plugin, clang_ms, noop, skeleton = [], [], [], [], []
+        noop_wall, skip_wall = [], []
         try:
             for r in range(self.runs):
                 log("build: run %d/%d" % (r + 1, self.runs))
@@ -646,8 +647,12 @@ class Bench:
                 run(clang_command(OPENSNOOP_SOURCE, os.path.join(BUILD, "clang-only.bpf.o")))
                 clang_ms.append((time.monotonic() - start) * 1000)
             for r in range(self.runs):
-                _, mojos = self.mvn_goals(["bpf:compile@bpf", "bpf:skeleton@bpf"])
+                # alternating: the no-op build, and Maven's floor for the same goals (-Dbpf.skip=true)
+                wall, mojos = self.mvn_goals(["bpf:compile@bpf", "bpf:skeleton@bpf"])
                 noop.append(mojos.get("compile", 0) + mojos.get("skeleton", 0))
+                noop_wall.append(wall)
+                wall, _ = self.mvn_goals(["bpf:compile@bpf", "bpf:skeleton@bpf", "-Dbpf.skip=true"])
+                skip_wall.append(wall)
             for r in range(self.runs):
                 shutil.rmtree(generated[1], ignore_errors=True)
                 _, mojos = self.mvn_goals(["bpf:skeleton@bpf"])
@@ -661,6 +666,11 @@ class Bench:
                       "ms", cold_wall, clang_ms, "lower")
         if noop:
             self.single("build.noop.plugin", "build", "no-op incremental bpf:compile + bpf:skeleton, plugin's own time", "ms", noop, "lower")
+            self.single("build.noop.mvn_wall", "build", "no-op bpf:compile + bpf:skeleton, whole mvn wall", "ms", noop_wall, "lower")
+            self.single("build.skip.mvn_wall", "build", "the same goals with -Dbpf.skip=true (Maven's floor), whole mvn wall",
+                        "ms", skip_wall, "lower")
+            self.single("build.noop.over_floor", "build", "no-op build minus Maven's floor, per run pair (goal: <= 20 ms)",
+                        "ms", [a - b for a, b in zip(noop_wall, skip_wall)], "lower")
         if skeleton:
             self.single("build.skeleton.plugin", "build", "bpf:skeleton alone (object up to date), plugin's own time", "ms",
                         skeleton, "lower")
