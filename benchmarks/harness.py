@@ -38,7 +38,7 @@ JAVA = os.path.join(JAVA_HOME, "bin", "java")
 JAVAC = os.path.join(JAVA_HOME, "bin", "javac")
 BUILD_DIR_NAME = "target-bench"
 LAUNCHER_CACHE = os.path.join(BUILD, "xdg-cache")
-PERF_WAKEUP = 64  # samples per wake-up of the batched Java perf reader (64 pages per CPU hold ~2000 records)
+PERF_WAKEUP = 64  # default samples per wake-up of the batched Java perf reader (--perf-wakeup)
 OPENSNOOP = os.path.join(ROOT, "examples", "opensnoop")
 OPENSNOOP_SOURCE = os.path.join(OPENSNOOP, "src", "main", "bpf", "opensnoop.bpf.c")
 OPENSNOOP_JAR = os.path.join(OPENSNOOP, BUILD_DIR_NAME, "opensnoop.jar")
@@ -285,7 +285,7 @@ class Bench:
         mode = "perf" if "perf" in kind else "ring"
         if kind.startswith("c_"):
             return [os.path.join(BIN, "consumer"), mode, self.obj, str(pid)]
-        wakeup = ["-Dbpfj.bench.wakeup=%d" % PERF_WAKEUP] if kind == "java_perf_wakeup" else []
+        wakeup = ["-Dbpfj.bench.wakeup=%d" % self.args.perf_wakeup] if kind == "java_perf_wakeup" else []
         return [JAVA, NATIVE] + wakeup + ["-cp", self.java_cp, "dev.bpfj.bench.EventConsumer", mode, self.obj, str(pid),
                 str(int(self.offsets["targ_pid"])), str(int(self.offsets["use_perf_buffer"]))]
 
@@ -360,11 +360,12 @@ class Bench:
                           [100 * (1 - x["ops_per_s"] / base_median) for x in c], "lower")
                 self.pair(prefix + "unaccounted", "delivery", name + ": opens neither delivered nor counted lost",
                           "events", get(j, "missing"), get(c, "missing"), "lower")
-            # The perf reader woken once per PERF_WAKEUP samples (PerfBuffer.Builder.wakeupEvents), against
-            # libbpf's default in C (a wake-up per sample).
+            # The perf reader woken once per --perf-wakeup samples (PerfBuffer.Builder.wakeupEvents),
+            # against libbpf's default in C (a wake-up per sample).
+            wakeup = self.args.perf_wakeup
             j, c = runs.get("java_perf_wakeup", []), runs["c_perf"]
-            prefix = "delivery.t%d.perf_wakeup%d." % (threads, PERF_WAKEUP)
-            name = "perf buffer, Java wakeupEvents(%d), %d thread(s)" % (PERF_WAKEUP, threads)
+            prefix = "delivery.t%d.perf_wakeup%d." % (threads, wakeup)
+            name = "perf buffer, Java wakeupEvents(%d), %d thread(s)" % (wakeup, threads)
             get = lambda rs, key: [x.get(key) for x in rs]
             self.pair(prefix + "events_per_s", "delivery", name + ": events delivered", "events/s",
                       get(j, "events_per_s"), get(c, "events_per_s"), "higher")
@@ -754,6 +755,8 @@ def main():
     parser.add_argument("--pin", action="store_true", help="pin load generator thread i to CPU i")
     parser.add_argument("--only", default=",".join(GROUPS), help="comma-separated groups: " + ",".join(GROUPS))
     parser.add_argument("--no-build", action="store_true", help="skip the Maven builds, use what target-bench holds")
+    parser.add_argument("--perf-wakeup", type=int, default=PERF_WAKEUP, metavar="N",
+                        help="samples per wake-up of the batched Java perf consumer (default %d)" % PERF_WAKEUP)
     parser.add_argument("--c-opensnoop", metavar="PATH",
                         help="bcc's libbpf-tools opensnoop binary: adds it as a second C column to the tool and "
                              "startup groups (benchmarks/README.md says how to build it)")
@@ -765,6 +768,8 @@ def main():
         args.runs, args.seconds = 3, 2
     if os.geteuid() != 0:
         sys.exit("benchmarks/run must run as root (it loads BPF programs)")
+    if not 1 <= args.perf_wakeup <= 65536:
+        sys.exit("--perf-wakeup %d: must be between 1 and 65536" % args.perf_wakeup)
     if args.c_opensnoop:
         args.c_opensnoop = os.path.abspath(args.c_opensnoop)
         if not (os.path.isfile(args.c_opensnoop) and os.access(args.c_opensnoop, os.X_OK)):
