@@ -38,7 +38,7 @@ class OpensnoopProbeIT {
             assertEquals(1000, rodata.targUid());
             assertTrue(rodata.targFailed());
             assertFalse(rodata.usePerfBuffer());
-            assertEquals(1024 * 1024, defaultRing, "the ring size compiled into opensnoop.bpf.c");
+            assertEquals(4 * 1024 * 1024, defaultRing, "the ring size compiled into opensnoop.bpf.c");
             assertEquals(64 * 1024, skeleton.maps().events().maxEntries());
             assertTrue(skeleton.progs().sysEnterOpenat().autoload());
             assertTrue(skeleton.progs().sysExitOpenat().autoload());
@@ -52,7 +52,7 @@ class OpensnoopProbeIT {
         try (OpensnoopBpf skeleton = OpensnoopBpf.open()) {
             OpensnoopProbe.configure(skeleton, Options.defaults(), name -> true);
             assertEquals(-1, skeleton.rodata().targUid(), "(u32)-1 means any user in opensnoop.bpf.c");
-            assertEquals(1024 * 1024, skeleton.maps().events().maxEntries(), "no --ring-size keeps the default");
+            assertEquals(4 * 1024 * 1024, skeleton.maps().events().maxEntries(), "no --ring-size keeps the default");
         }
         try (OpensnoopBpf skeleton = OpensnoopBpf.open()) {
             OpensnoopProbe.configure(skeleton, options(true, 0), name -> true);
