@@ -38,7 +38,7 @@ final class OpensnoopProbe implements AutoCloseable {
     static final int UNUSED_RING_SIZE = 4096;
 
     /**
-     * Default perf buffer pages: 4 MiB in all, split over the CPUs, but
+     * Default perf buffer pages: 4 MiB in all, like the default ring, split over the CPUs, but
      * never fewer than the classic tool's 64 pages per CPU. (With 64 pages per CPU on two CPUs,
      * two threads opening back to back lost about 4% of their events here; with 512, none.)
      */
