@@ -82,6 +82,24 @@ class LauncherIT {
     }
 
     @Test
+    void aHelpRunTrainsNoCache() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of("opensnoop").toAbsolutePath().toString(), "--help")
+                .redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile());
+        builder.environment().put("OPENSNOOP_JAR", jar.toString());
+        builder.environment().put("JAVA_HOME", Path.of(javaCommand()).getParent().getParent().toString());
+        builder.environment().put("XDG_CACHE_HOME", cache.toString());
+        Process launcher = builder.start();
+        assertTrue(launcher.waitFor(TIMEOUT_S, TimeUnit.SECONDS), "the launcher did not end");
+        assertEquals(0, launcher.exitValue(), Files.readString(dir.resolve("err")));
+        assertTrue(Files.readString(dir.resolve("out")).startsWith("Usage: opensnoop"));
+        // a training run leaves its configuration behind until the cache is made from it
+        try (Stream<Path> files = Files.list(cache.resolve("bpfj"))) {
+            assertEquals(List.of(), files.toList(), "a --help run must not train the cache");
+        }
+    }
+
+    @Test
     void runsWithoutAnArchiveWhenTheCacheCannotBeWritten() throws Exception {
         Path notADirectory = Files.writeString(dir.resolve("not-a-directory"), "x");
         run(notADirectory);
