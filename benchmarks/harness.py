@@ -23,6 +23,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 
@@ -36,6 +37,8 @@ JAVA_HOME = os.environ.get("BPFJ_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"
 JAVA = os.path.join(JAVA_HOME, "bin", "java")
 JAVAC = os.path.join(JAVA_HOME, "bin", "javac")
 BUILD_DIR_NAME = "target-bench"
+LAUNCHER_CACHE = os.path.join(BUILD, "xdg-cache")
+PERF_WAKEUP = 64  # default samples per wake-up of the batched Java perf reader (--perf-wakeup)
 OPENSNOOP = os.path.join(ROOT, "examples", "opensnoop")
 OPENSNOOP_SOURCE = os.path.join(OPENSNOOP, "src", "main", "bpf", "opensnoop.bpf.c")
 OPENSNOOP_JAR = os.path.join(OPENSNOOP, BUILD_DIR_NAME, "opensnoop.jar")
@@ -111,11 +114,81 @@ def read_line(proc, timeout):
     return None
 
 
-def reap(proc):
-    """Waits for proc and returns its max RSS in KiB (from wait4's rusage)."""
+def read_fd_line(fd, timeout):
+    """The next line read from a file descriptor (a pty master) within timeout seconds, or None."""
+    deadline = time.monotonic() + timeout
+    buf = b""
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            break
+        try:
+            chunk = os.read(fd, 1)
+        except OSError:  # the other side closed
+            break
+        if not chunk:
+            break
+        if chunk in (b"\n", b"\r") and buf:
+            return buf.decode(errors="replace")
+        if chunk not in (b"\n", b"\r"):
+            buf += chunk
+    return None
+
+
+def anon_fds(pid, kind):
+    """How many anonymous-inode fds of a kind ("[eventpoll]", "[perf_event]") a process holds (0 when it is gone)."""
+    try:
+        names = os.listdir("/proc/%d/fd" % pid)
+    except OSError:
+        return 0
+    count = 0
+    for name in names:
+        try:
+            if os.readlink("/proc/%d/fd/%s" % (pid, name)) == "anon_inode:" + kind:
+                count += 1
+        except OSError:
+            pass
+    return count
+
+
+class PeakRss(threading.Thread):
+    """Follows a process's VmHWM (peak RSS of its current program) every 10 ms until it exits.
+
+    Not wait4's ru_maxrss: the kernel carries the high-water mark of the memory a child had
+    before exec into it, and a child forked from this Python starts with Python's RSS (about
+    18 MiB), more than a small C tool's whole peak."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.kib, self.done = pid, 0, threading.Event()
+        self.start()
+
+    def run(self):
+        while not self.done.is_set():
+            try:
+                with open("/proc/%d/status" % self.pid) as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            self.kib = max(self.kib, int(line.split()[1]))
+                            break
+            except OSError:
+                return
+            self.done.wait(0.01)
+
+
+def reap(proc, peak=None):
+    """Waits for proc; returns its peak RSS in KiB from `peak` (a PeakRss), else wait4's ru_maxrss."""
+    try:
+        # a zombie's status still has no VmHWM: read the last value while it is alive
+        os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
+    except ChildProcessError:
+        pass
+    if peak:
+        peak.done.set()
+        peak.join()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return usage.ru_maxrss
+    return peak.kib if peak else usage.ru_maxrss
 
 
 def kv(line):
@@ -133,6 +206,7 @@ class Bench:
         self.obj = None
         self.offsets = None
         self.java_cp = None
+        self.launcher_warm = False
 
     # ---------------------------------------------------------------- results
 
@@ -140,12 +214,18 @@ class Bench:
         log("unavailable: %s: %s" % (item, reason))
         self.unavailable.append({"id": item, "reason": reason})
 
-    def pair(self, mid, group, label, unit, java, c, better):
-        """A Java/C comparison; java and c are lists of per-run values."""
+    def pair(self, mid, group, label, unit, java, c, better, bcc=None):
+        """A Java/C comparison; java and c are lists of per-run values. bcc: the real bcc tool's runs
+        (--c-opensnoop), a second C column."""
         j, k = stats(java), stats(c)
         ratio = j["median"] / k["median"] if j and k and k["median"] else None
-        self.measurements.append({"id": mid, "group": group, "label": label, "unit": unit, "java": j, "c": k,
-                                  "ratio_java_c": ratio, "better": better})
+        entry = {"id": mid, "group": group, "label": label, "unit": unit, "java": j, "c": k,
+                 "ratio_java_c": ratio, "better": better}
+        if bcc is not None:
+            b = stats(bcc)
+            entry["c_bcc"] = b
+            entry["ratio_java_c_bcc"] = j["median"] / b["median"] if j and b and b["median"] else None
+        self.measurements.append(entry)
 
     def single(self, mid, group, label, unit, values, better):
         self.measurements.append({"id": mid, "group": group, "label": label, "unit": unit, "value": stats(values),
@@ -173,6 +253,7 @@ class Bench:
                      "-Dbpfj.buildDirectory=" + BUILD_DIR_NAME, "install", "-DskipTests", "-Dinvoker.skip=true"],
                     env=maven_env(), check=False)
         self.inputs["opensnoop_jar"] = OPENSNOOP_JAR if os.path.isfile(OPENSNOOP_JAR) else None
+        self.inputs["c_opensnoop"] = self.args.c_opensnoop
         # The BPF object: the one the Java tool ships (from its jar), else a bare clang build of the same source.
         obj = os.path.join(BUILD, "opensnoop.bpf.o")
         if self.inputs["opensnoop_jar"]:
@@ -201,10 +282,11 @@ class Bench:
     # ---------------------------------------------------------------- 1. event delivery
 
     def consumer_command(self, kind, pid):
-        mode = "perf" if kind.endswith("perf") else "ring"
+        mode = "perf" if "perf" in kind else "ring"
         if kind.startswith("c_"):
             return [os.path.join(BIN, "consumer"), mode, self.obj, str(pid)]
-        return [JAVA, NATIVE, "-cp", self.java_cp, "dev.bpfj.bench.EventConsumer", mode, self.obj, str(pid),
+        wakeup = ["-Dbpfj.bench.wakeup=%d" % self.args.perf_wakeup] if kind == "java_perf_wakeup" else []
+        return [JAVA, NATIVE] + wakeup + ["-cp", self.java_cp, "dev.bpfj.bench.EventConsumer", mode, self.obj, str(pid),
                 str(int(self.offsets["targ_pid"])), str(int(self.offsets["use_perf_buffer"]))]
 
     def delivery_run(self, kind, threads):
@@ -249,7 +331,7 @@ class Bench:
     def delivery(self):
         if not self.obj:
             return self.unavailable_item("delivery", "no opensnoop BPF object: %s is missing" % OPENSNOOP_SOURCE)
-        kinds = ["java_ring", "c_ring", "java_perf", "c_perf"]
+        kinds = ["java_ring", "c_ring", "java_perf", "c_perf", "java_perf_wakeup"]
         if not self.java_cp:
             self.unavailable_item("delivery.java", "bpf-runtime jar not built (%s)" % RUNTIME_JAR_DIR)
             kinds = [k for k in kinds if k.startswith("c_")]
@@ -278,26 +360,77 @@ class Bench:
                           [100 * (1 - x["ops_per_s"] / base_median) for x in c], "lower")
                 self.pair(prefix + "unaccounted", "delivery", name + ": opens neither delivered nor counted lost",
                           "events", get(j, "missing"), get(c, "missing"), "lower")
+            # The perf reader woken once per --perf-wakeup samples (PerfBuffer.Builder.wakeupEvents),
+            # against libbpf's default in C (a wake-up per sample).
+            wakeup = self.args.perf_wakeup
+            j, c = runs.get("java_perf_wakeup", []), runs["c_perf"]
+            prefix = "delivery.t%d.perf_wakeup%d." % (threads, wakeup)
+            name = "perf buffer, Java wakeupEvents(%d), %d thread(s)" % (wakeup, threads)
+            get = lambda rs, key: [x.get(key) for x in rs]
+            self.pair(prefix + "events_per_s", "delivery", name + ": events delivered", "events/s",
+                      get(j, "events_per_s"), get(c, "events_per_s"), "higher")
+            self.pair(prefix + "lost", "delivery", name + ": events lost", "events", get(j, "lost"), get(c, "lost"), "lower")
+            self.pair(prefix + "cpu_per_m", "delivery", name + ": consumer CPU per million events", "CPU s/M events",
+                      get(j, "cpu_per_m"), get(c, "cpu_per_m"), "lower")
 
     # ---------------------------------------------------------------- 2. whole tool
 
-    def tool_command(self, side, pid):
+    def tool_command(self, side, *args):
+        """The opensnoop command of one side: java (java -jar), launcher (examples/opensnoop/opensnoop,
+        the recommended way, with its AOT cache in build/xdg-cache), c (the reference here), bcc."""
         if side == "java":
-            return [JAVA, "-jar", OPENSNOOP_JAR, "-p", str(pid)]
-        return [os.path.join(BIN, "opensnoop_ref"), self.obj, "-p", str(pid)]
+            return [JAVA, "-jar", OPENSNOOP_JAR] + list(args)
+        if side == "launcher":
+            return [os.path.join(OPENSNOOP, "opensnoop")] + list(args)
+        if side == "bcc":
+            return [self.args.c_opensnoop] + list(args)
+        return [os.path.join(BIN, "opensnoop_ref"), self.obj] + list(args)
+
+    def tool_env(self, side):
+        if side != "launcher":
+            return None
+        return dict(os.environ, OPENSNOOP_JAR=OPENSNOOP_JAR, JAVA_HOME=JAVA_HOME, XDG_CACHE_HOME=LAUNCHER_CACHE)
+
+    def warm_launcher(self):
+        """Makes the launcher's AOT cache for this jar: one training run, then waits (up to 180 s) until
+        the cache it creates in the background is in place, so that every measured run maps it."""
+        if self.launcher_warm:
+            return
+        self.startup_run(self.tool_command("launcher", "-p", str(os.getpid())), self.tool_env("launcher"))
+        folder = os.path.join(LAUNCHER_CACHE, "bpfj")
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            names = os.listdir(folder) if os.path.isdir(folder) else []
+            if any(n.endswith((".aot", ".jsa")) for n in names) and not any(".aot." in n for n in names):
+                break
+            time.sleep(0.2)
+        else:
+            log("the launcher's cache did not appear in %s; its runs start without it" % folder)
+        self.startup_run(self.tool_command("launcher", "-p", str(os.getpid())), self.tool_env("launcher"))
+        self.launcher_warm = True
 
     def tool_run(self, side, threads=1):
         out_path = os.path.join(BUILD, "tool-%s.out" % side)
         lg = subprocess.Popen([os.path.join(BIN, "loadgen"), "-t", str(threads), "-d", str(self.seconds), "--wait"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        with open(out_path, "wb") as out:
-            tool = subprocess.Popen(self.tool_command(side, lg.pid), stdout=out, stderr=subprocess.PIPE)
+        err_path = os.path.join(BUILD, "tool-%s.err" % side)
+        # stderr to a file too: a tool reporting many losses must not block on a full pipe
+        with open(out_path, "wb") as out, open(err_path, "wb") as err_file:
+            tool = subprocess.Popen(self.tool_command(side, "-p", str(lg.pid)), stdout=out, stderr=err_file,
+                                    env=self.tool_env(side))
+        peak = PeakRss(tool.pid)
+        read_err = lambda: open(err_path, errors="replace").read()
         try:
             deadline = time.monotonic() + 60
-            while os.path.getsize(out_path) == 0:
+            # bcc's opensnoop writes its header through a full stdio buffer: it is attached once its
+            # ring/perf buffer's epoll fd exists (it opens the buffer after attaching, and sets its
+            # SIGINT handler just after that).
+            while (anon_fds(tool.pid, "[eventpoll]") == 0) if side == "bcc" else os.path.getsize(out_path) == 0:
                 if tool.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("%s opensnoop did not start: %s" % (side, tool.stderr.read().decode()[-400:]))
+                    raise RuntimeError("%s opensnoop did not start: %s" % (side, read_err()[-400:]))
                 time.sleep(0.01)
+            if side == "bcc":
+                time.sleep(0.1)
             cpu0 = cpu_seconds(tool.pid)
             lg.stdin.write(b"go\n")
             lg.stdin.close()
@@ -306,14 +439,17 @@ class Bench:
             wait_idle(tool.pid, quiet_polls=4)
             cpu = cpu_seconds(tool.pid) - cpu0
             tool.send_signal(signal.SIGINT)
-            err = tool.stderr.read().decode()
-            rss_kib = reap(tool)
+            rss_kib = reap(tool, peak)
+            err = read_err()
             with open(out_path, "rb") as f:
                 lines = sum(1 for _ in f) - 1
             m = re.search(r"lost (\d+) events in total", err)
             lost = int(m.group(1)) if m else 0
+            if side == "bcc":
+                lost = sum(int(n) for n in re.findall(r"Lost (\d+) events on CPU", err))
             return {"events_per_s": lines / load["seconds"], "lost": lost, "cpu_per_m": cpu / lines * 1e6 if lines else None,
-                    "max_rss_mib": rss_kib / 1024.0, "lines": lines, "ops": load["ops"]}
+                    "max_rss_mib": rss_kib / 1024.0, "lines": lines, "ops": load["ops"],
+                    "not_traced_pct": 100.0 * max(0, load["ops"] - lines) / load["ops"] if load["ops"] else None}
         finally:
             for p in (lg, tool):
                 if p.returncode is None and p.poll() is None:
@@ -324,17 +460,23 @@ class Bench:
             return self.unavailable_item("tool", "no opensnoop BPF object")
         if not self.inputs.get("opensnoop_jar"):
             return self.unavailable_item("tool", "examples/opensnoop/%s/opensnoop.jar not built" % BUILD_DIR_NAME)
-        runs = {"java": [], "c": []}
-        for r in range(self.runs):
-            for side in ("java", "c"):
-                log("tool: run %d/%d, %s opensnoop" % (r + 1, self.runs, side))
-                runs[side].append(self.tool_run(side))
-        for key, label, unit, better in (("events_per_s", "events written", "events/s", "higher"),
-                                         ("lost", "events lost", "events", "lower"),
-                                         ("cpu_per_m", "CPU per million events", "CPU s/M events", "lower"),
-                                         ("max_rss_mib", "max RSS", "MiB", "lower")):
-            self.pair("tool." + key, "tool", "opensnoop to a file, 1 thread: " + label, unit,
-                      [x[key] for x in runs["java"]], [x[key] for x in runs["c"]], better)
+        self.warm_launcher()
+        sides = ["launcher", "c"] + (["bcc"] if self.args.c_opensnoop else [])
+        for threads in (1, 2):
+            runs = {side: [] for side in sides}
+            for r in range(self.runs):
+                for side in sides:
+                    log("tool: %d thread(s), run %d/%d, %s opensnoop" % (threads, r + 1, self.runs, side))
+                    runs[side].append(self.tool_run(side, threads))
+            for key, label, unit, better in (("events_per_s", "opens traced (lines written)", "events/s", "higher"),
+                                             ("lost", "events lost, as the tool reports them", "events", "lower"),
+                                             ("not_traced_pct", "opens not traced (load's opens - lines)", "%", "lower"),
+                                             ("cpu_per_m", "CPU per million events", "CPU s/M events", "lower"),
+                                             ("max_rss_mib", "max RSS", "MiB", "lower")):
+                self.pair("tool.t%d.%s" % (threads, key), "tool",
+                          "opensnoop -p LOAD to a file, %d thread(s): %s" % (threads, label), unit,
+                          [x[key] for x in runs["launcher"]], [x[key] for x in runs["c"]], better,
+                          bcc=[x[key] for x in runs["bcc"]] if "bcc" in runs else None)
 
     # ---------------------------------------------------------------- 3. map operations
 
@@ -367,19 +509,55 @@ class Bench:
 
     # ---------------------------------------------------------------- 4. start-up
 
-    def startup_run(self, cmd, env=None):
+    def startup_run(self, cmd, env=None, tty=False):
+        """Process start to the header line (printed once attached), in ms. tty: stdout is a
+        pseudo-terminal, so that a tool using stdio (bcc's) writes the header line at once."""
+        master = slave = None
+        if tty:
+            import pty
+            master, slave = os.openpty()
         start = time.monotonic()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        proc = subprocess.Popen(cmd, stdout=slave if tty else subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         try:
-            header = read_line(proc, 60)
+            if tty:
+                os.close(slave)
+                header = read_fd_line(master, 60)
+            else:
+                header = read_line(proc, 60)
             elapsed = time.monotonic() - start
             if header is None or "PID" not in header:
                 raise RuntimeError("no header from %s: %s" % (cmd[0], proc.stderr.read1(2000).decode()))
             proc.send_signal(signal.SIGINT)
-            proc.communicate(timeout=30)
+            if tty:
+                proc.wait(timeout=30)
+            else:
+                proc.communicate(timeout=30)
             return elapsed * 1000
         finally:
             if proc.poll() is None:
+                proc.kill()
+            if master is not None:
+                os.close(master)
+
+    def duration_run(self, side):
+        """`opensnoop -d 1` with default options (tracing every process), output to /dev/null:
+        (wall ms from process start to exit, max RSS MiB)."""
+        start = time.monotonic()
+        with open(os.devnull, "wb") as null:
+            proc = subprocess.Popen(self.tool_command(side, "-d", "1"), stdout=null, stderr=subprocess.PIPE,
+                                    env=self.tool_env(side))
+        peak = PeakRss(proc.pid)
+        try:
+            rss_kib = reap(proc, peak)
+            wall = (time.monotonic() - start) * 1000
+            # bcc's tool exits with 1 when its last poll before the deadline read events (it returns
+            # the poll's count): only a death by signal is a failure there.
+            if proc.returncode < 0 if side == "bcc" else proc.returncode != 0:
+                raise RuntimeError("%s opensnoop -d 1 exited with %d: %s" % (side, proc.returncode,
+                                                                             proc.stderr.read().decode()[-400:]))
+            return wall, rss_kib / 1024.0
+        finally:
+            if proc.returncode is None and proc.poll() is None:
                 proc.kill()
 
     def startup(self):
@@ -387,24 +565,40 @@ class Bench:
             return self.unavailable_item("startup", "no opensnoop BPF object")
         if not self.inputs.get("opensnoop_jar"):
             return self.unavailable_item("startup", "examples/opensnoop/%s/opensnoop.jar not built" % BUILD_DIR_NAME)
-        me = os.getpid()  # a quiet filter: this harness opens nothing while it waits
-        # The launcher script runs the same jar with a class-data-sharing archive that the JVM
-        # writes on the first exit; two runs first, so every measured run maps a current archive.
-        launcher = [os.path.join(OPENSNOOP, "opensnoop"), "-p", str(me)]
-        launcher_env = dict(os.environ, OPENSNOOP_JAR=OPENSNOOP_JAR, JAVA_HOME=JAVA_HOME,
-                            XDG_CACHE_HOME=os.path.join(BUILD, "xdg-cache"))
-        for _ in range(2):
-            self.startup_run(launcher, launcher_env)
-        java, cds, c = [], [], []
+        me = str(os.getpid())  # a quiet filter: this harness opens nothing while it waits
+        # The launcher runs the same jar with its JVM options and the AOT cache of a training run
+        # (made first, so that every measured run maps a current cache).
+        self.warm_launcher()
+        bcc = self.args.c_opensnoop
+        java, launcher, c, b = [], [], [], []
+        wall = {"java": [], "launcher": [], "bcc": []}
+        rss = {"java": [], "launcher": [], "bcc": []}
         for r in range(self.runs):
             log("startup: run %d/%d" % (r + 1, self.runs))
-            java.append(self.startup_run(self.tool_command("java", me)))
-            cds.append(self.startup_run(launcher, launcher_env))
-            c.append(self.startup_run(self.tool_command("c", me)))
-        self.pair("startup.attached", "startup", "process start to attached (header printed)", "ms", java, c, "lower")
-        self.pair("startup.attached_cds", "startup",
-                  "process start to attached, Java through examples/opensnoop/opensnoop (CDS archive)", "ms",
-                  cds, c, "lower")
+            java.append(self.startup_run(self.tool_command("java", "-p", me)))
+            launcher.append(self.startup_run(self.tool_command("launcher", "-p", me), self.tool_env("launcher")))
+            c.append(self.startup_run(self.tool_command("c", "-p", me)))
+            if bcc:
+                b.append(self.startup_run(self.tool_command("bcc", "-p", me), tty=True))
+            for side in ("java", "launcher") + (("bcc",) if bcc else ()):
+                ms, mib = self.duration_run(side)
+                wall[side].append(ms)
+                rss[side].append(mib)
+        bcc_or_none = lambda values: values if bcc else None
+        self.pair("startup.attached", "startup", "process start to attached (header printed), java -jar", "ms",
+                  java, c, "lower", bcc=bcc_or_none(b))
+        self.pair("startup.attached_launcher", "startup",
+                  "process start to attached, through examples/opensnoop/opensnoop (AOT cache)", "ms",
+                  launcher, c, "lower", bcc=bcc_or_none(b))
+        # -d 1 has no C reference here (opensnoop_ref has no -d): the C column is bcc's alone.
+        self.pair("startup.d1_wall", "startup", "opensnoop -d 1 (all processes), whole wall time, launcher", "ms",
+                  wall["launcher"], [], "lower", bcc=bcc_or_none(wall["bcc"]))
+        self.pair("startup.d1_wall_java_jar", "startup", "opensnoop -d 1, whole wall time, java -jar", "ms",
+                  wall["java"], [], "lower", bcc=bcc_or_none(wall["bcc"]))
+        self.pair("memory.d1.max_rss", "startup", "opensnoop -d 1, default options: peak RSS, launcher", "MiB",
+                  rss["launcher"], [], "lower", bcc=bcc_or_none(rss["bcc"]))
+        self.pair("memory.d1.max_rss_java_jar", "startup", "opensnoop -d 1, default options: peak RSS, java -jar", "MiB",
+                  rss["java"], [], "lower", bcc=bcc_or_none(rss["bcc"]))
 
     # ---------------------------------------------------------------- 5. build
 
@@ -441,6 +635,7 @@ class Bench:
         # The module's own execution ("bpf") supplies the configuration, as in its real build.
         generated = [os.path.join(out_dir, d) for d in ("bpf", "generated-sources/bpf", "generated-resources/bpf")]
         cold_wall, cold_plugin, clang_ms, noop, skeleton = [], [], [], [], []
+        noop_wall, skip_wall = [], []
         try:
             for r in range(self.runs):
                 log("build: run %d/%d" % (r + 1, self.runs))
@@ -453,8 +648,12 @@ class Bench:
                 run(clang_command(OPENSNOOP_SOURCE, os.path.join(BUILD, "clang-only.bpf.o")))
                 clang_ms.append((time.monotonic() - start) * 1000)
             for r in range(self.runs):
-                _, mojos = self.mvn_goals(["bpf:compile@bpf", "bpf:skeleton@bpf"])
+                # alternating: the no-op build, and Maven's floor for the same goals (-Dbpf.skip=true)
+                wall, mojos = self.mvn_goals(["bpf:compile@bpf", "bpf:skeleton@bpf"])
                 noop.append(mojos.get("compile", 0) + mojos.get("skeleton", 0))
+                noop_wall.append(wall)
+                wall, _ = self.mvn_goals(["bpf:compile@bpf", "bpf:skeleton@bpf", "-Dbpf.skip=true"])
+                skip_wall.append(wall)
             for r in range(self.runs):
                 shutil.rmtree(generated[1], ignore_errors=True)
                 _, mojos = self.mvn_goals(["bpf:skeleton@bpf"])
@@ -468,6 +667,11 @@ class Bench:
                       "ms", cold_wall, clang_ms, "lower")
         if noop:
             self.single("build.noop.plugin", "build", "no-op incremental bpf:compile + bpf:skeleton, plugin's own time", "ms", noop, "lower")
+            self.single("build.noop.mvn_wall", "build", "no-op bpf:compile + bpf:skeleton, whole mvn wall", "ms", noop_wall, "lower")
+            self.single("build.skip.mvn_wall", "build", "the same goals with -Dbpf.skip=true (Maven's floor), whole mvn wall",
+                        "ms", skip_wall, "lower")
+            self.single("build.noop.over_floor", "build", "no-op build minus Maven's floor, per run pair (goal: <= 20 ms)",
+                        "ms", [a - b for a, b in zip(noop_wall, skip_wall)], "lower")
         if skeleton:
             self.single("build.skeleton.plugin", "build", "bpf:skeleton alone (object up to date), plugin's own time", "ms",
                         skeleton, "lower")
@@ -476,6 +680,7 @@ class Bench:
 
     def report(self, started):
         host = {"kernel": os.uname().release, "cpus": os.cpu_count(), "load_average_at_start": self.load_at_start,
+                "load_average_at_end": os.getloadavg()[0],
                 "java": run([JAVA, "-version"], check=False)[1].splitlines()[0] if os.path.exists(JAVA) else None,
                 "libbpf": libbpf_version()}
         doc = {"schema": 1, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -516,16 +721,22 @@ def fmt_stats(s):
 
 
 def print_table(doc):
-    rows = [("measurement", "unit", "Java median [min-max]", "C median [min-max]", "Java/C")]
+    bcc = any("c_bcc" in m for m in doc["measurements"])
+    rows = [("measurement", "unit", "Java median [min-max]", "C median [min-max]", "Java/C")
+            + (("bcc opensnoop median [min-max]", "Java/bcc") if bcc else ())]
+    ratio_text = lambda r: "%.2f" % r if r is not None else "-"
     for m in doc["measurements"]:
         if "value" in m:
-            rows.append((m["label"], m["unit"], fmt_stats(m["value"]), "", ""))
+            row = (m["label"], m["unit"], fmt_stats(m["value"]), "", "")
         else:
-            ratio = "%.2f" % m["ratio_java_c"] if m["ratio_java_c"] is not None else "-"
-            rows.append((m["label"], m["unit"], fmt_stats(m["java"]), fmt_stats(m["c"]), ratio))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    print("bpfj benchmarks, %s, kernel %s, %d CPUs, %d runs per figure, %s s load" % (
-        doc["date"], doc["host"]["kernel"], doc["host"]["cpus"], doc["config"]["runs"], doc["config"]["load_seconds"]))
+            row = (m["label"], m["unit"], fmt_stats(m["java"]), fmt_stats(m["c"]), ratio_text(m["ratio_java_c"]))
+        if bcc:
+            row += (fmt_stats(m.get("c_bcc")), ratio_text(m.get("ratio_java_c_bcc"))) if "c_bcc" in m else ("", "")
+        rows.append(row)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    print("bpfj benchmarks, %s, kernel %s, %d CPUs, %d runs per figure, %s s load, load average %.1f at start, %.1f at end" % (
+        doc["date"], doc["host"]["kernel"], doc["host"]["cpus"], doc["config"]["runs"], doc["config"]["load_seconds"],
+        doc["host"]["load_average_at_start"], doc["host"]["load_average_at_end"]))
     for i, r in enumerate(rows):
         print("  ".join(c.ljust(widths[j]) if j == 0 else c.rjust(widths[j]) for j, c in enumerate(r)))
         if i == 0:
@@ -544,6 +755,11 @@ def main():
     parser.add_argument("--pin", action="store_true", help="pin load generator thread i to CPU i")
     parser.add_argument("--only", default=",".join(GROUPS), help="comma-separated groups: " + ",".join(GROUPS))
     parser.add_argument("--no-build", action="store_true", help="skip the Maven builds, use what target-bench holds")
+    parser.add_argument("--perf-wakeup", type=int, default=PERF_WAKEUP, metavar="N",
+                        help="samples per wake-up of the batched Java perf consumer (default %d)" % PERF_WAKEUP)
+    parser.add_argument("--c-opensnoop", metavar="PATH",
+                        help="bcc's libbpf-tools opensnoop binary: adds it as a second C column to the tool and "
+                             "startup groups (benchmarks/README.md says how to build it)")
     parser.add_argument("--no-install-plugin", dest="install_plugin", action="store_false",
                         help="do not install bpf-toolchain and bpf-maven-plugin into ~/.m2 (the build group then "
                              "measures the plugin found there)")
@@ -552,6 +768,13 @@ def main():
         args.runs, args.seconds = 3, 2
     if os.geteuid() != 0:
         sys.exit("benchmarks/run must run as root (it loads BPF programs)")
+    if not 1 <= args.perf_wakeup <= 65536:
+        sys.exit("--perf-wakeup %d: must be between 1 and 65536" % args.perf_wakeup)
+    if args.c_opensnoop:
+        args.c_opensnoop = os.path.abspath(args.c_opensnoop)
+        if not (os.path.isfile(args.c_opensnoop) and os.access(args.c_opensnoop, os.X_OK)):
+            sys.exit("--c-opensnoop %s: not an executable file; build bcc's libbpf-tools opensnoop first "
+                     "(benchmarks/README.md)" % args.c_opensnoop)
     unknown = set(args.only.split(",")) - set(GROUPS)
     if unknown:
         sys.exit("unknown group(s) %s; choose from %s" % (",".join(sorted(unknown)), ",".join(GROUPS)))

@@ -74,7 +74,10 @@ public final class EventConsumer {
             RingBuffer ring = null;
             PerfBuffer perfBuffer = null;
             if (perf) {
+                // -Dbpfj.bench.wakeup=N: the kernel wakes the reader once per N samples per CPU
+                // (PerfBuffer.Builder.wakeupEvents); the 100 ms poll timeout bounds the latency.
                 perfBuffer = PerfBuffer.builder(object.map("perf_events")).pageCount(PERF_PAGES)
+                        .wakeupEvents(Integer.getInteger("bpfj.bench.wakeup", 1))
                         .onSample((cpu, data) -> count(data))
                         .onLost((cpu, n) -> lostPerf += n)
                         .build();

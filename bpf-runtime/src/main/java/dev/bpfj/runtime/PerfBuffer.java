@@ -7,6 +7,7 @@ import dev.bpfj.runtime.internal.libbpf.LibbpfLog;
 import dev.bpfj.runtime.internal.libbpf.Libbpf;
 import dev.bpfj.runtime.internal.libbpf.Libc;
 import dev.bpfj.runtime.internal.libbpf.Native;
+import dev.bpfj.runtime.internal.libbpf.PerfEvents;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -34,6 +35,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * from a handler stops the pass and is rethrown by poll; the failing sample counts as consumed,
  * the ones after it stay for the next call. {@link #close()} is safe from any thread and wakes a
  * blocked poll.
+ *
+ * <p>Wake-ups: by default the kernel wakes a waiting poll for every sample, which is most of a
+ * busy reader's cost. {@link Builder#wakeupEvents(int) wakeupEvents(n)} asks it to wake the
+ * reader once per {@code n} samples per CPU instead; samples that do not reach the threshold are
+ * still read when the poll's timeout ends (a poll always reads the rings after waiting), so their
+ * latency is bounded by the timeout the caller passes to {@link #poll}. A reader that must see
+ * every sample at once keeps the default of 1.
  */
 public final class PerfBuffer implements AutoCloseable {
 
@@ -76,6 +84,8 @@ public final class PerfBuffer implements AutoCloseable {
     private final SampleHandler sampleHandler;
     private final LostHandler lostHandler;
     private final CpuRing[] rings;
+    /** The perf event of each ring (libbpf owns them). */
+    private final int[] eventFds;
     private final ReaderGuard guard;
     /** Created once, so that polling allocates nothing. */
     private final ReaderGuard.Pass pass = this::consumeRings;
@@ -88,7 +98,8 @@ public final class PerfBuffer implements AutoCloseable {
     private MemorySegment wrapped = MemorySegment.ofArray(new long[32]);
 
     @SuppressWarnings("restricted")
-    private PerfBuffer(BpfMap map, int pageCount, SampleHandler sampleHandler, LostHandler lostHandler) {
+    private PerfBuffer(BpfMap map, int pageCount, int wakeupEvents, SampleHandler sampleHandler,
+            LostHandler lostHandler) {
         this.map = map;
         this.sampleHandler = sampleHandler;
         this.lostHandler = lostHandler;
@@ -112,8 +123,12 @@ public final class PerfBuffer implements AutoCloseable {
             }
             try (LibbpfLog.Capture log = LibbpfLog.capture()) {
                 // No callbacks: libbpf only sets the rings up; this class reads them.
-                created = Libbpf.perf_buffer__new(capture, ownFd, pageCount, MemorySegment.NULL,
-                        MemorySegment.NULL, MemorySegment.NULL, MemorySegment.NULL);
+                created = wakeupEvents == 1
+                        ? Libbpf.perf_buffer__new(capture, ownFd, pageCount, MemorySegment.NULL,
+                                MemorySegment.NULL, MemorySegment.NULL, MemorySegment.NULL)
+                        : PerfEvents.perf_buffer__new_raw(capture, ownFd, pageCount,
+                                PerfEvents.bpfOutputAttr(local, wakeupEvents), MemorySegment.NULL,
+                                MemorySegment.NULL, MemorySegment.NULL);
                 if (created.equals(MemorySegment.NULL)) {
                     int errno = Native.errno(capture);
                     throw new BpfException("create perf buffer on map", map.name(), errno,
@@ -122,6 +137,7 @@ public final class PerfBuffer implements AutoCloseable {
                 log.log();
             }
             rings = mapRings(created, local);
+            eventFds = new int[rings.length];
             createdWaiter = new EpollWaiter();
             // The perf events themselves go into our epoll set, next to the wake-up fd: waiting on
             // libbpf's own set, nested, costs the kernel a second wake-up for every sample.
@@ -130,6 +146,7 @@ public final class PerfBuffer implements AutoCloseable {
                 if (fd < 0) {
                     throw new BpfException("find the perf event of buffer " + i + " of map", map.name(), -fd, null);
                 }
+                eventFds[i] = fd;
                 createdWaiter.add(fd, i);
             }
         } catch (RuntimeException | Error e) {
@@ -298,6 +315,16 @@ public final class PerfBuffer implements AutoCloseable {
         }
     }
 
+    /** The perf event fd of ring {@code index} (for tests of the wake-up policy; libbpf owns it). */
+    int eventFd(int index) {
+        return eventFds[index];
+    }
+
+    /** How many rings libbpf made (one per online CPU). */
+    int ringCount() {
+        return eventFds.length;
+    }
+
     /** Samples dropped so far on all CPUs because their buffer was full. */
     public long lostCount() {
         return lostTotal.get();
@@ -332,6 +359,7 @@ public final class PerfBuffer implements AutoCloseable {
     public static final class Builder {
         private final BpfMap map;
         private int pageCount = 64;
+        private int wakeupEvents = 1;
         private SampleHandler sampleHandler;
         private LostHandler lostHandler;
 
@@ -349,6 +377,27 @@ public final class PerfBuffer implements AutoCloseable {
                 throw new IllegalArgumentException("perf buffer page count must be a power of two, got " + pages);
             }
             this.pageCount = pages;
+            return this;
+        }
+
+        /**
+         * Samples per CPU after which the kernel wakes a waiting {@link PerfBuffer#poll} (default
+         * 1: every sample). Larger values save most of the per-sample wake-up cost of a busy
+         * reader; samples below the threshold wait until the poll's timeout ends, so the poll
+         * timeout is the latency bound (see the class comment). Keep it well below what one
+         * CPU's ring holds (page count x 4096 bytes / record size), or the ring fills before the
+         * wake-up and the kernel drops samples until the next timeout.
+         *
+         * @param samples samples per wake-up, 1 to 65536
+         * @return this builder
+         * @throws IllegalArgumentException when {@code samples} is out of range
+         */
+        public Builder wakeupEvents(int samples) {
+            if (samples < 1 || samples > 65536) {
+                throw new IllegalArgumentException("perf buffer on map " + map.name()
+                        + ": wakeupEvents must be between 1 and 65536 samples, got " + samples);
+            }
+            this.wakeupEvents = samples;
             return this;
         }
 
@@ -374,7 +423,7 @@ public final class PerfBuffer implements AutoCloseable {
                 throw new IllegalStateException("PerfBuffer on map " + map.name() + " needs onSample(handler)");
             }
             map.fd();
-            PerfBuffer buffer = new PerfBuffer(map, pageCount, sampleHandler, lostHandler);
+            PerfBuffer buffer = new PerfBuffer(map, pageCount, wakeupEvents, sampleHandler, lostHandler);
             if (map.object() != null) {
                 try {
                     map.object().register(buffer);

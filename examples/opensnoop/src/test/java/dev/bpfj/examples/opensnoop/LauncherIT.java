@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code opensnoop} launcher script: it runs the jar with a class-data-sharing archive that
- * the JVM writes on the first exit, reuses that archive, replaces it when the jar changes, keeps
- * the JVM's own messages off the tool's output, and runs without an archive when it cannot
- * keep one.
+ * The {@code opensnoop} launcher script: on this JDK (24+) the first run is an AOT training run
+ * after which the cache is created in the background; later runs map it; a changed jar gets a
+ * new cache; the JVM's own messages stay off the tool's output; and without a writable cache
+ * directory it runs without one.
  */
 @KernelTest(needs = KernelTest.Facility.TRACEFS)
 class LauncherIT {
@@ -53,13 +54,16 @@ class LauncherIT {
     }
 
     @Test
-    void writesTheArchiveOnceAndReusesItUntilTheJarChanges() throws Exception {
+    void writesTheCacheOnceAndReusesItUntilTheJarChanges() throws Exception {
         run(cache);
         Path archive = onlyArchive();
         assertTrue(Files.size(archive) > 0);
-        // The archive maps for this jar and JDK: -Xshare:on refuses to start otherwise.
-        Process check = new ProcessBuilder(javaCommand(), "-XX:SharedArchiveFile=" + archive, "-Xshare:on",
-                "-jar", jar.toString(), "--version").redirectErrorStream(true).start();
+        // The cache maps for this jar, JDK and the launcher's options: AOTMode=on refuses to
+        // start otherwise.
+        List<String> command = new ArrayList<>(List.of(javaCommand()));
+        command.addAll(launcherOptions());
+        command.addAll(List.of("-XX:AOTCache=" + archive, "-XX:AOTMode=on", "-jar", jar.toString(), "--version"));
+        Process check = new ProcessBuilder(command).redirectErrorStream(true).start();
         String checked = new String(check.getInputStream().readAllBytes());
         assertTrue(check.waitFor(TIMEOUT_S, TimeUnit.SECONDS));
         assertEquals(0, check.exitValue(), checked);
@@ -71,9 +75,28 @@ class LauncherIT {
 
         Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
         run(cache);
+        // the training run of the changed jar removed the old cache at once
         Path replaced = onlyArchive();
         assertNotEquals(archive, replaced, "a changed jar gets a new archive, and the old one is removed");
         assertFalse(Files.exists(archive));
+    }
+
+    @Test
+    void aHelpRunTrainsNoCache() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of("opensnoop").toAbsolutePath().toString(), "--help")
+                .redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile());
+        builder.environment().put("OPENSNOOP_JAR", jar.toString());
+        builder.environment().put("JAVA_HOME", Path.of(javaCommand()).getParent().getParent().toString());
+        builder.environment().put("XDG_CACHE_HOME", cache.toString());
+        Process launcher = builder.start();
+        assertTrue(launcher.waitFor(TIMEOUT_S, TimeUnit.SECONDS), "the launcher did not end");
+        assertEquals(0, launcher.exitValue(), Files.readString(dir.resolve("err")));
+        assertTrue(Files.readString(dir.resolve("out")).startsWith("Usage: opensnoop"));
+        // a training run leaves its configuration behind until the cache is made from it
+        try (Stream<Path> files = Files.list(cache.resolve("bpfj"))) {
+            assertEquals(List.of(), files.toList(), "a --help run must not train the cache");
+        }
     }
 
     @Test
@@ -100,12 +123,34 @@ class LauncherIT {
         assertFalse(err.contains("[cds") || err.contains("[aot"), err);
     }
 
-    private Path onlyArchive() throws IOException {
-        try (Stream<Path> files = Files.list(cache.resolve("bpfj"))) {
-            List<Path> archives = files.filter(p -> p.getFileName().toString().endsWith(".jsa")).toList();
-            assertEquals(1, archives.size(), archives.toString());
-            return archives.get(0);
+    /**
+     * The one cache in the cache directory, once the background creation that the training run
+     * started has renamed it into place (waits up to {@link #TIMEOUT_S}).
+     */
+    private Path onlyArchive() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (true) {
+            List<Path> archives;
+            boolean creating;
+            try (Stream<Path> files = Files.list(cache.resolve("bpfj"))) {
+                List<String> names = files.map(p -> p.getFileName().toString()).toList();
+                archives = names.stream().filter(n -> n.endsWith(".aot")).map(cache.resolve("bpfj")::resolve).toList();
+                creating = names.stream().anyMatch(n -> n.contains(".aot."));
+            }
+            if (!creating && !archives.isEmpty() || System.nanoTime() - deadline > 0) {
+                assertEquals(1, archives.size(), archives.toString());
+                return archives.get(0);
+            }
+            Thread.sleep(100);
         }
+    }
+
+    /** The JVM options the launcher script passes, read from its {@code options=} line. */
+    private static List<String> launcherOptions() throws IOException {
+        String script = Files.readString(Path.of("opensnoop"));
+        int start = script.indexOf("options=\"") + "options=\"".length();
+        String value = script.substring(start, script.indexOf("${OPENSNOOP_JAVA_OPTIONS", start));
+        return List.of(value.replace("\\\n", " ").trim().split("\\s+"));
     }
 
     private static String javaCommand() {
