@@ -558,11 +558,13 @@ final class ObjectReader {
             return null;
         }
         ElfSection version = section.get();
-        if (version.size() != 4 || version.type() == ElfSection.SHT_NOBITS) {
-            throw error("version", version.offset(), "the version section holds "
-                    + version.size() + " bytes, expected one 4-byte kernel version");
-        }
+        // The bytes actually held, not the header's size: a SHT_NULL or SHT_NOBITS section holds none.
         ByteBuffer buffer = version.buffer();
+        if (version.size() != 4 || buffer.remaining() != 4) {
+            throw error("version", version.offset(), "the version section holds "
+                    + buffer.remaining() + " bytes (its header says " + version.size()
+                    + "), expected one 4-byte kernel version");
+        }
         return buffer.getInt(0);
     }
 }
