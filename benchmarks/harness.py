@@ -758,7 +758,7 @@ def main():
     parser.add_argument("--perf-wakeup", type=int, default=PERF_WAKEUP, metavar="N",
                         help="samples per wake-up of the batched Java perf consumer (default %d)" % PERF_WAKEUP)
     parser.add_argument("--c-opensnoop", metavar="PATH",
-                        help="bcc's libbpf-tools opensnoop binary: adds it as a second C column to the tool and "
+                        help="bcc's libbpf-based opensnoop binary: adds it as a second C column to the tool and "
                              "startup groups (benchmarks/README.md says how to build it)")
     parser.add_argument("--no-install-plugin", dest="install_plugin", action="store_false",
                         help="do not install bpf-toolchain and bpf-maven-plugin into ~/.m2 (the build group then "
@@ -773,7 +773,7 @@ def main():
     if args.c_opensnoop:
         args.c_opensnoop = os.path.abspath(args.c_opensnoop)
         if not (os.path.isfile(args.c_opensnoop) and os.access(args.c_opensnoop, os.X_OK)):
-            sys.exit("--c-opensnoop %s: not an executable file; build bcc's libbpf-tools opensnoop first "
+            sys.exit("--c-opensnoop %s: not an executable file; build bcc's libbpf-based opensnoop first "
                      "(benchmarks/README.md)" % args.c_opensnoop)
     unknown = set(args.only.split(",")) - set(GROUPS)
     if unknown:

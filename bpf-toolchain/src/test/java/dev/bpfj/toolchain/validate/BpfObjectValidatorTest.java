@@ -251,7 +251,7 @@ class BpfObjectValidatorTest {
                 "int k = 0; bpf_map_lookup_elem(&h, &k);");
         assertRule(keyless, Rule.MAP_SIZE_RUNTIME, Problem.Severity.WARNING);
         assertTrue(keyless.fix().contains("keySize(n) on map h"), keyless.toString());
-        // libbpf-tools' stack maps: the tool sets the value size (stack depth) before load.
+        // The stack maps of bcc's libbpf-based tools: the tool sets the value size (stack depth) before load.
         Problem stacks = mapProblem("struct { __uint(type, BPF_MAP_TYPE_STACK_TRACE); __uint(key_size, sizeof(__u32)); "
                 + "__uint(max_entries, 64); } stacks SEC(\".maps\");", "bpf_get_stackid(ctx, &stacks, 0);");
         assertRule(stacks, Rule.MAP_SIZE_RUNTIME, Problem.Severity.WARNING);
