@@ -64,11 +64,11 @@ class RepositoryScriptsTest {
     void quickstartAndCiRunExplainThemselves() throws Exception {
         Result quickstart = run(List.of(ROOT.resolve("quickstart").toString(), "--help"), Map.of());
         assertEquals(0, quickstart.status, quickstart.err);
-        assertTrue(quickstart.out.contains("sudo ./quickstart -d 5 -p 42"), quickstart.out);
-        assertTrue(quickstart.out.contains("sudo .ci/run"), quickstart.out);
+        assertTrue(quickstart.out.contains("./quickstart -d 5 -p 42"), quickstart.out);
+        assertTrue(quickstart.out.contains("second command: .ci/run"), quickstart.out);
         Result ci = run(List.of(ROOT.resolve(".ci/run").toString(), "--help"), Map.of());
         assertEquals(0, ci.status, ci.err);
-        assertTrue(ci.out.contains("sudo .ci/run [MAVEN ARGUMENTS...]"), ci.out);
+        assertTrue(ci.out.contains(".ci/run [MAVEN ARGUMENTS...]"), ci.out);
     }
 
     @Test
