@@ -1,24 +1,7 @@
 /* A cgroup iterator, for the iterator parameters (cgroup directory and walk order). */
-#include "common.h"
+#include "iter_common.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-/* Only the fields the programs read; libbpf relocates them against the kernel's BTF. */
-struct seq_file;
-struct task_struct {
-	int pid;
-	int tgid;
-	char comm[16];
-} __attribute__((preserve_access_index));
-struct bpf_iter_meta {
-	struct seq_file *seq;
-	__u64 session_id;
-	__u64 seq_num;
-} __attribute__((preserve_access_index));
-struct bpf_iter__task {
-	struct bpf_iter_meta *meta;
-	struct task_struct *task;
-} __attribute__((preserve_access_index));
 
 struct kernfs_node {
 	__u64 id;
