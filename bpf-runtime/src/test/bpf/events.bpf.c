@@ -1,4 +1,8 @@
-/* Emits one event per openat of a "/bpfj-*" path to a ring buffer and a perf buffer; "/bpfj-flood*" floods the perf buffer. */
+/*
+ * Emits one event per openat of a "/bpfj-*" path to a ring buffer and a perf buffer; "/bpfj-flood*"
+ * floods the perf buffer; "/bpfj-xwrap*" goes to a one-page ring in 72-byte records, which
+ * straddle the ring's end as it fills and drains.
+ */
 #include "common.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -22,8 +26,20 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } perf SEC(".maps");
 
+/* 60 bytes: with the 8-byte header, 72 in the ring, which 4096 is not a multiple of. */
+struct wide_event {
+	struct event event;
+	__u32 check;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} wrap_ring SEC(".maps");
+
 const volatile __u32 targ_tgid = 0;
 __u32 next_seq = 0;
+__u32 next_wrap_seq = 0;
 
 SEC("tp/syscalls/sys_enter_openat")
 int emit_openat(struct sys_enter_ctx *ctx)
@@ -44,6 +60,14 @@ int emit_openat(struct sys_enter_ctx *ctx)
 			e.seq = i;
 			bpf_perf_event_output(ctx, &perf, BPF_F_CURRENT_CPU, &e, sizeof(e));
 		}
+		return 0;
+	}
+	if (e.name[6] == 'x') {
+		struct wide_event w = { .event = e };
+
+		w.event.seq = next_wrap_seq++;
+		w.check = ~w.event.seq;
+		bpf_ringbuf_output(&wrap_ring, &w, sizeof(w), 0);
 		return 0;
 	}
 	/* Only the test thread opens these paths, so a plain increment is race-free here. */

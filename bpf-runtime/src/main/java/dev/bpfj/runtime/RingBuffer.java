@@ -20,7 +20,10 @@ import java.util.function.Consumer;
  *
  * <p>This is a pure-Java consumer of the kernel's ring protocol: the ring is mapped into the
  * process (a writable consumer-position page, then the read-only producer-position page and the
- * data area mapped twice back to back so a record that wraps around is still contiguous). Each
+ * data area). The kernel offers the data area twice back to back, so that a record that wraps
+ * around the end is contiguous; this reader maps it once and copies the rare wrapping record into
+ * a scratch segment instead, because every mapped page counts in the process's resident memory
+ * from the start (the kernel maps them all at {@code mmap}): a 4 MiB ring costs 4 MiB, not 8. Each
  * record starts with an 8-byte header whose length word carries a BUSY bit (still being written)
  * and a DISCARD bit; positions are read with acquire and published with release semantics, as
  * the kernel's producer expects. Waiting uses epoll on the map fds. Measured against libbpf's
@@ -150,10 +153,14 @@ public final class RingBuffer implements AutoCloseable {
         private final MemorySegment producerPosition;
         private final MemorySegment data;
         private final long mask;
+        private final Arena arena;
+        /** Where a record that runs past the end of the data area is made contiguous; grown on demand. */
+        private MemorySegment wrapped = MemorySegment.NULL;
 
         @SuppressWarnings("restricted")
         Ring(BpfMap map, int mapFd, RecordHandler handler, Arena arena, long pageSize) {
             this.handler = handler;
+            this.arena = arena;
             long size = Integer.toUnsignedLong(map.maxEntries());
             this.mask = size - 1;
             try (Arena local = Arena.ofConfined()) {
@@ -164,7 +171,7 @@ public final class RingBuffer implements AutoCloseable {
                     throw new BpfException("map the consumer page of ring buffer", map.name(), Native.errno(capture), null);
                 }
                 this.consumerPosition = consumer.reinterpret(pageSize, arena, s -> unmap(s, pageSize));
-                long producerLength = pageSize + 2 * size;
+                long producerLength = pageSize + size;
                 MemorySegment producer = Libc.mmap(capture, MemorySegment.NULL, producerLength,
                         Libc.PROT_READ, Libc.MAP_SHARED, mapFd, pageSize);
                 if (producer.address() == -1L) {
@@ -173,7 +180,7 @@ public final class RingBuffer implements AutoCloseable {
                 MemorySegment mapped = producer.reinterpret(producerLength, arena, s -> unmap(s, producerLength))
                         .asReadOnly();
                 this.producerPosition = mapped.asSlice(0, pageSize);
-                this.data = mapped.asSlice(pageSize, 2 * size);
+                this.data = mapped.asSlice(pageSize, size);
             }
         }
 
@@ -198,7 +205,7 @@ public final class RingBuffer implements AutoCloseable {
                     try {
                         if ((header & DISCARD) == 0) {
                             handled++;
-                            handler.onRecord(data.asSlice(offset + HEADER_SIZE, length));
+                            handler.onRecord(record(offset + HEADER_SIZE, length));
                         }
                     } finally {
                         LONG.setRelease(consumerPosition, 0L, consumer);
@@ -208,6 +215,25 @@ public final class RingBuffer implements AutoCloseable {
                     }
                 }
             }
+        }
+
+        /**
+         * The record at {@code start} (past its header): a view into the ring, or a copy when it
+         * runs past the end of the data area and continues at its start.
+         */
+        private MemorySegment record(long start, int length) {
+            long size = data.byteSize();
+            if (start + length <= size) {
+                return data.asSlice(start, length);
+            }
+            if (wrapped.byteSize() < length) {
+                // Native, like the ring, so a handler may hand it to native code as it would a view.
+                wrapped = arena.allocate(Math.max(length, Math.min(2 * wrapped.byteSize(), size)), 8);
+            }
+            long first = Math.max(0, size - start);
+            MemorySegment.copy(data, start & mask, wrapped, 0, first);
+            MemorySegment.copy(data, (start + first) & mask, wrapped, first, length - first);
+            return wrapped.asSlice(0, length).asReadOnly();
         }
 
         private static void unmap(MemorySegment segment, long length) {

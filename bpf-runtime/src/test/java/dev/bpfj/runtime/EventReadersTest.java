@@ -72,6 +72,36 @@ class EventReadersTest {
     }
 
     @Test
+    void ringBufferReadsRecordsThatWrapAroundTheEndOfItsRing() {
+        try (BpfObject object = loadEvents()) {
+            List<Event> events = new ArrayList<>();
+            List<Long> sizes = new ArrayList<>();
+            List<Integer> checks = new ArrayList<>();
+            // 72-byte records (8 header, 60 event, 4 padding) in a 4096-byte ring: as it fills and
+            // drains, records straddle its end, where the reader (which maps the data once) copies them.
+            try (RingBuffer ring = RingBuffer.builder().add(object.map("wrap_ring"), record -> {
+                sizes.add(record.byteSize());
+                events.add(Event.read(record));
+                checks.add(record.get(ValueLayout.JAVA_INT, EVENT_SIZE));
+            }).build()) {
+                for (int i = 0; i < BURST; i++) {
+                    Fixtures.openat("/bpfj-xwrap-" + i);
+                    if (i % 20 == 19) {
+                        ring.consume();
+                    }
+                }
+                ring.consume();
+            }
+            assertEquals(BURST, events.size());
+            for (int i = 0; i < BURST; i++) {
+                assertEquals(new Event(i, Fixtures.tgid(), "/bpfj-xwrap-" + i), events.get(i));
+                assertEquals(~i, checks.get(i));
+            }
+            assertEquals(List.of(60L), sizes.stream().distinct().toList());
+        }
+    }
+
+    @Test
     void perfBufferDeliversABurstExactlyInPerCpuOrder() {
         try (BpfObject object = loadEvents()) {
             Map<Integer, List<Event>> perCpu = new HashMap<>();

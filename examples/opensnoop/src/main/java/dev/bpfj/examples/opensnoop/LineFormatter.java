@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.util.function.Supplier;
 
 /**
  * Formats the header and the event lines exactly as the classic opensnoop prints them, so that
@@ -26,7 +27,9 @@ public final class LineFormatter {
     private final boolean timestamp;
     private final boolean printUid;
     private final boolean extended;
-    private final ZoneId zone;
+    /** Asked once, at the first TIME column: loading the zone rules is slow and can wait until after attach. */
+    private final Supplier<ZoneId> zoneSource;
+    private ZoneId zone;
 
     /** "n/a" and its padding to the MODE column's width, then the separating space. */
     private static final byte[] NOT_APPLICABLE = "n/a  ".getBytes(StandardCharsets.US_ASCII);
@@ -43,13 +46,13 @@ public final class LineFormatter {
      * Creates a formatter for these options' columns.
      *
      * @param options which optional columns to print
-     * @param zone    the time zone of the TIME column
+     * @param zone    the time zone of the TIME column, asked for when the first line needs it
      */
-    public LineFormatter(Options options, ZoneId zone) {
+    public LineFormatter(Options options, Supplier<ZoneId> zone) {
         this.timestamp = options.timestamp();
         this.printUid = options.printUid();
         this.extended = options.extended();
-        this.zone = zone;
+        this.zoneSource = zone;
     }
 
     /**
@@ -94,6 +97,9 @@ public final class LineFormatter {
         if (timestamp) {
             long second = Math.floorDiv(wallClockNanos, 1_000_000_000L);
             if (second != timeSecond) {
+                if (zone == null) {
+                    zone = zoneSource.get();
+                }
                 LocalTime time = LocalTime.ofInstant(Instant.ofEpochSecond(second), zone);
                 timeText[0] = digit(time.getHour() / 10);
                 timeText[1] = digit(time.getHour() % 10);

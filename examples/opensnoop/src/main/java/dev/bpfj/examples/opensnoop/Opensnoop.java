@@ -133,7 +133,7 @@ public final class Opensnoop {
         // Raw bytes, not a Writer: the formatter copies names and paths from the records as the
         // kernel gave them, so the per-event path neither decodes nor encodes text.
         OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
-        LineFormatter formatter = new LineFormatter(options, ZoneId.systemDefault());
+        LineFormatter formatter = new LineFormatter(options, ZoneId::systemDefault);
         FullPathResolver resolver = options.fullPath() ? new FullPathResolver(Path.of("/proc")) : null;
         // bpf_ktime_get_ns() and System.nanoTime() both read CLOCK_MONOTONIC on Linux, so one
         // offset turns event times into wall-clock times.

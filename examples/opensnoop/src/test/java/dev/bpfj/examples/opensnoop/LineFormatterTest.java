@@ -32,7 +32,7 @@ class LineFormatterTest {
     }
 
     private static String line(Options options, OpensnoopEvent event) {
-        return line(new LineFormatter(options, ZoneOffset.UTC), event, AT_NANOS, null);
+        return line(new LineFormatter(options, () -> ZoneOffset.UTC), event, AT_NANOS, null);
     }
 
     private static String line(LineFormatter formatter, OpensnoopEvent event, long wallClockNanos, String path) {
@@ -52,13 +52,13 @@ class LineFormatterTest {
     @Test
     void classicHeader() {
         assertEquals("PID    COMM              FD ERR PATH\n",
-                new LineFormatter(columns(false, false, false), ZoneOffset.UTC).header());
+                new LineFormatter(columns(false, false, false), () -> ZoneOffset.UTC).header());
     }
 
     @Test
     void headerWithEveryOptionalColumn() {
         assertEquals("TIME     UID     PID    COMM              FD ERR FLAGS    MODE PATH\n",
-                new LineFormatter(columns(true, true, true), ZoneOffset.UTC).header());
+                new LineFormatter(columns(true, true, true), () -> ZoneOffset.UTC).header());
     }
 
     @Test
@@ -114,7 +114,7 @@ class LineFormatterTest {
 
     @Test
     void resolvedPathReplacesTheRecordsAndTimeFollowsTheSecond() {
-        LineFormatter formatter = new LineFormatter(columns(true, false, false), ZoneOffset.UTC);
+        LineFormatter formatter = new LineFormatter(columns(true, false, false), () -> ZoneOffset.UTC);
         OpensnoopEvent event = event(3, 0, 0, "notes.txt");
         assertEquals("05:06:07 4242   cat                3   0 /home/me/notes.txt\n",
                 line(formatter, event, AT_NANOS, "/home/me/notes.txt"));
