@@ -284,7 +284,8 @@ class Bench:
     def consumer_command(self, kind, pid):
         mode = "perf" if "perf" in kind else "ring"
         if kind.startswith("c_"):
-            return [os.path.join(BIN, "consumer"), mode, self.obj, str(pid)]
+            wakeup = [str(self.args.perf_wakeup)] if kind == "c_perf_wakeup" else []
+            return [os.path.join(BIN, "consumer"), mode, self.obj, str(pid)] + wakeup
         wakeup = ["-Dbpfj.bench.wakeup=%d" % self.args.perf_wakeup] if kind == "java_perf_wakeup" else []
         return [JAVA, NATIVE] + wakeup + ["-cp", self.java_cp, "dev.bpfj.bench.EventConsumer", mode, self.obj, str(pid),
                 str(int(self.offsets["targ_pid"])), str(int(self.offsets["use_perf_buffer"]))]
@@ -331,7 +332,7 @@ class Bench:
     def delivery(self):
         if not self.obj:
             return self.unavailable_item("delivery", "no opensnoop BPF object: %s is missing" % OPENSNOOP_SOURCE)
-        kinds = ["java_ring", "c_ring", "java_perf", "c_perf", "java_perf_wakeup"]
+        kinds = ["java_ring", "c_ring", "java_perf", "c_perf", "java_perf_wakeup", "c_perf_wakeup"]
         if not self.java_cp:
             self.unavailable_item("delivery.java", "bpf-runtime jar not built (%s)" % RUNTIME_JAR_DIR)
             kinds = [k for k in kinds if k.startswith("c_")]
@@ -361,11 +362,11 @@ class Bench:
                 self.pair(prefix + "unaccounted", "delivery", name + ": opens neither delivered nor counted lost",
                           "events", get(j, "missing"), get(c, "missing"), "lower")
             # The perf reader woken once per --perf-wakeup samples (PerfBuffer.Builder.wakeupEvents),
-            # against libbpf's default in C (a wake-up per sample).
+            # against C with the same policy (perf_buffer__new_raw, wakeup_events = N).
             wakeup = self.args.perf_wakeup
-            j, c = runs.get("java_perf_wakeup", []), runs["c_perf"]
+            j, c = runs.get("java_perf_wakeup", []), runs["c_perf_wakeup"]
             prefix = "delivery.t%d.perf_wakeup%d." % (threads, wakeup)
-            name = "perf buffer, Java wakeupEvents(%d), %d thread(s)" % (wakeup, threads)
+            name = "perf buffer woken once per %d samples (Java wakeupEvents, C wakeup_events), %d thread(s)" % (wakeup, threads)
             get = lambda rs, key: [x.get(key) for x in rs]
             self.pair(prefix + "events_per_s", "delivery", name + ": events delivered", "events/s",
                       get(j, "events_per_s"), get(c, "events_per_s"), "higher")
@@ -560,6 +561,60 @@ class Bench:
             if proc.returncode is None and proc.poll() is None:
                 proc.kill()
 
+    def phase_run(self, side):
+        """`opensnoop -d 1` under strace (seccomp-filtered, so only the traced calls stop): ms from the
+        first execve to the opening of libbpf.so (for Java: the JVM's start and main until the runtime
+        binds libbpf; for C: the dynamic loader), to the first bpf() call, to the last BPF_PROG_LOAD,
+        to the last attach call."""
+        trace = os.path.join(BUILD, "phases-%s.strace" % side)
+        cmd = ["strace", "-f", "--seccomp-bpf", "-ttt", "-e", "trace=execve,openat,bpf,perf_event_open,ioctl", "-o", trace]
+        with open(os.devnull, "wb") as null:
+            rc = subprocess.call(cmd + self.tool_command(side, "-d", "1"), stdout=null, stderr=null,
+                                 env=self.tool_env(side))
+        if rc < 0 or (rc != 0 and side != "bcc"):
+            raise RuntimeError("%s opensnoop -d 1 under strace exited with %d" % (side, rc))
+        start = libbpf = first_bpf = loaded = attached = None
+        with open(trace, errors="replace") as f:
+            for line in f:
+                m = re.match(r"\d+\s+(\d+\.\d+)\s+(.*)", line)
+                if not m:
+                    continue
+                t, call = float(m.group(1)) * 1000, m.group(2)
+                if start is None and call.startswith("execve("):
+                    start = t
+                if libbpf is None and call.startswith("openat(") and "libbpf.so" in call and "ENOENT" not in call:
+                    libbpf = t
+                if call.startswith("bpf(") and first_bpf is None:
+                    first_bpf = t
+                if "BPF_PROG_LOAD" in call:
+                    loaded = t
+                if call.startswith("perf_event_open(") or "BPF_LINK_CREATE" in call \
+                        or "BPF_RAW_TRACEPOINT_OPEN" in call or "PERF_EVENT_IOC_SET_BPF" in call:
+                    attached = t
+        if None in (start, libbpf, first_bpf, loaded, attached) or not start <= libbpf <= first_bpf <= loaded <= attached:
+            raise RuntimeError("cannot find exec, libbpf, load and attach calls in %s" % trace)
+        return {"to_libbpf": libbpf - start, "libbpf_to_bpf": first_bpf - libbpf, "load": loaded - first_bpf,
+                "attach": attached - loaded, "total": attached - start}
+
+    def startup_phases(self):
+        """Where the time to attached goes: the launcher against bcc's tool, phase by phase."""
+        if not shutil.which("strace"):
+            return self.unavailable_item("startup.phases", "strace is not installed (apt-get install strace)")
+        sides = ["launcher"] + (["bcc"] if self.args.c_opensnoop else [])
+        runs = {side: [] for side in sides}
+        for r in range(self.runs):
+            for side in sides:
+                log("startup phases: run %d/%d, %s" % (r + 1, self.runs, side))
+                runs[side].append(self.phase_run(side))
+        for key, label in (("to_libbpf", "from exec to opening libbpf.so (Java: JVM start, main, reading the object)"),
+                           ("libbpf_to_bpf", "from opening libbpf.so to the first bpf() call (binding, libbpf open)"),
+                           ("load", "from the first bpf() call to the last program load (probes, maps, verifier)"),
+                           ("attach", "from the last program load to the last attach call"),
+                           ("total", "from exec to the last attach call")):
+            values = {side: [x[key] for x in runs[side]] for side in sides}
+            self.pair("startup.phases." + key, "startup", "opensnoop -d 1 under strace: " + label + ", launcher", "ms",
+                      values["launcher"], [], "lower", bcc=values.get("bcc"))
+
     def startup(self):
         if not self.obj:
             return self.unavailable_item("startup", "no opensnoop BPF object")
@@ -599,6 +654,7 @@ class Bench:
                   rss["launcher"], [], "lower", bcc=bcc_or_none(rss["bcc"]))
         self.pair("memory.d1.max_rss_java_jar", "startup", "opensnoop -d 1, default options: peak RSS, java -jar", "MiB",
                   rss["java"], [], "lower", bcc=bcc_or_none(rss["bcc"]))
+        self.startup_phases()
 
     # ---------------------------------------------------------------- 5. build
 

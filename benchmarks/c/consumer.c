@@ -6,8 +6,11 @@
  *
  *   consumer ring|perf OBJECT PID      prints "ready" once attached; stops at a line or EOF on
  *                                      stdin, drains, prints "events=.. lost_output=.. lost_perf=.. lost_inflight=.."
+ *   consumer perf OBJECT PID N         the same, with the perf events created with wakeup_events = N
+ *                                      (perf_buffer__new_raw): the policy of Java's wakeupEvents(N)
  *   consumer offsets OBJECT            prints "targ_pid=<off> use_perf_buffer=<off>" (for the Java side)
  */
+#include <linux/perf_event.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -64,6 +67,39 @@ static void on_lost(void *ctx, int cpu, __u64 n)
 	lost_perf += n;
 }
 
+/* What perf_buffer__new_raw hands over: the perf record itself (sample or lost). */
+static enum bpf_perf_event_ret on_raw(void *ctx, int cpu, struct perf_event_header *header)
+{
+	(void)ctx;
+	(void)cpu;
+	if (header->type == PERF_RECORD_SAMPLE) {
+		/* header, then the u32 size of the raw data, then the data */
+		count((const char *)header + sizeof(*header) + sizeof(__u32));
+	} else if (header->type == PERF_RECORD_LOST) {
+		__u64 n;
+
+		/* header, u64 id, u64 lost */
+		memcpy(&n, (const char *)header + sizeof(*header) + sizeof(__u64), sizeof(n));
+		lost_perf += n;
+	}
+	return LIBBPF_PERF_EVENT_CONT;
+}
+
+/* The perf events libbpf's perf_buffer__new creates, but woken once per `wakeup` samples. */
+static struct perf_buffer *perf_buffer_with_wakeup(int map_fd, unsigned int wakeup)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_BPF_OUTPUT,
+		.sample_type = PERF_SAMPLE_RAW,
+		.sample_period = 1,
+		.wakeup_events = wakeup,
+	};
+
+	return perf_buffer__new_raw(map_fd, PERF_PAGES, &attr, on_raw, NULL, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	struct ring_buffer *rb = NULL;
@@ -86,14 +122,16 @@ int main(int argc, char **argv)
 		bpf_object__close(o);
 		return 0;
 	}
-	if (argc != 4 || (strcmp(argv[1], "ring") && strcmp(argv[1], "perf"))) {
-		fprintf(stderr, "usage: consumer ring|perf OBJECT PID | consumer offsets OBJECT\n");
+	if ((argc != 4 && !(argc == 5 && !strcmp(argv[1], "perf"))) || (strcmp(argv[1], "ring") && strcmp(argv[1], "perf"))) {
+		fprintf(stderr, "usage: consumer ring|perf OBJECT PID | consumer perf OBJECT PID WAKEUP | consumer offsets OBJECT\n");
 		return 2;
 	}
 	perf = !strcmp(argv[1], "perf");
 	target = (unsigned int)strtoul(argv[3], NULL, 10);
 	obj = open_load_attach(argv[2], target, perf);
-	if (perf)
+	if (perf && argc == 5)
+		pb = perf_buffer_with_wakeup(bpf_map__fd(find_map(obj, "perf_events")), (unsigned int)strtoul(argv[4], NULL, 10));
+	else if (perf)
 		pb = perf_buffer__new(bpf_map__fd(find_map(obj, "perf_events")), PERF_PAGES, on_sample, on_lost, NULL, NULL);
 	else
 		rb = ring_buffer__new(bpf_map__fd(find_map(obj, "events")), on_record, NULL, NULL);
