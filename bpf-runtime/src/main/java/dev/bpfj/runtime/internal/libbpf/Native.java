@@ -60,8 +60,21 @@ public final class Native {
         return pointer.reinterpret(Long.MAX_VALUE).getString(0);
     }
 
-    /** Converts what {@code invokeExact} threw into an unchecked exception. */
+    /**
+     * Converts what {@code invokeExact} threw into an unchecked exception. A binding that failed
+     * in its holder's initialiser (a function this libbpf lacks) comes back as the
+     * {@link BpfException} it threw the first time, and as a {@link BpfException} naming the
+     * failure every later time, rather than as the JVM's class-initialisation errors.
+     */
     static RuntimeException rethrow(Throwable t) {
+        if (t instanceof ExceptionInInitializerError init && init.getCause() instanceof BpfException bpf) {
+            throw bpf;
+        }
+        if (t instanceof NoClassDefFoundError again && again.getCause() != null
+                && String.valueOf(again.getCause().getMessage()).contains(BpfException.class.getName())) {
+            throw new BpfException("bind libbpf", Library.PATH, 0, "an earlier attempt failed: "
+                    + again.getCause().getMessage());
+        }
         if (t instanceof RuntimeException r) {
             throw r;
         }
@@ -73,6 +86,7 @@ public final class Native {
 
     /** A downcall into libbpf; fails with an install hint when libbpf is missing or too old. */
     static MethodHandle libbpf(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        ensureLibbpf();
         MemorySegment symbol = Library.LOOKUP.find(name).orElseThrow(() -> new BpfException(
                 "bind libbpf function " + name, Library.PATH, 0,
                 "the installed libbpf lacks it; " + INSTALL_HINT));
@@ -81,6 +95,7 @@ public final class Native {
 
     /** A downcall into libbpf if this libbpf has the function. */
     static Optional<MethodHandle> optionalLibbpf(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        ensureLibbpf();
         return Library.LOOKUP.find(name).map(symbol -> LINKER.downcallHandle(symbol, descriptor, options));
     }
 
@@ -93,23 +108,29 @@ public final class Native {
 
     /** The libbpf version as "major.minor"; binds libbpf if that has not happened yet. */
     public static String libbpfVersion() {
+        ensureLibbpf();
         return Library.MAJOR + "." + Library.MINOR;
     }
 
     /** The loaded libbpf's major version; binds libbpf if that has not happened yet. */
     public static int libbpfMajor() {
+        ensureLibbpf();
         return Library.MAJOR;
     }
 
     /** The loaded libbpf's minor version; binds libbpf if that has not happened yet. */
     public static int libbpfMinor() {
+        ensureLibbpf();
         return Library.MINOR;
     }
 
-    /** Makes sure libbpf is bound, version-checked and its log routed; idempotent. */
+    /**
+     * Makes sure libbpf is bound, version-checked and its log routed; idempotent. When it cannot
+     * be, every call throws the same {@link BpfException} with the install hint.
+     */
     public static void ensureLibbpf() {
-        if (Library.MAJOR < MIN_MAJOR) {
-            throw new AssertionError("unreachable: the version check failed in the initialiser");
+        if (Library.FAILURE != null) {
+            throw new BpfException(Library.FAILURE[0], Library.FAILURE[1], 0, Library.FAILURE[2]);
         }
     }
 
@@ -122,34 +143,51 @@ public final class Native {
         static final SymbolLookup LOOKUP;
         static final int MAJOR;
         static final int MINOR;
+        /**
+         * Why libbpf cannot be used ({operation, name, hint}), or null. Kept, not thrown: a failed
+         * class initialiser reports its exception once and a bare NoClassDefFoundError after that.
+         */
+        static final String[] FAILURE;
 
         static {
-            SymbolLookup lookup;
+            SymbolLookup lookup = null;
+            int major = 0;
+            int minor = 0;
+            String[] failure = null;
             try {
                 lookup = SymbolLookup.libraryLookup(PATH, Arena.global());
             } catch (IllegalArgumentException e) {
-                throw new BpfException("load " + PATH, null, 0, "it is not installed or not on the library path; "
-                        + INSTALL_HINT);
+                failure = new String[] {"load " + PATH, null, "it is not installed or not on the library path; "
+                        + INSTALL_HINT};
+            }
+            if (lookup != null) {
+                Optional<MemorySegment> majorSymbol = lookup.find("libbpf_major_version");
+                Optional<MemorySegment> minorSymbol = lookup.find("libbpf_minor_version");
+                if (majorSymbol.isEmpty() || minorSymbol.isEmpty()) {
+                    failure = new String[] {"check the libbpf version", PATH,
+                        "this libbpf predates 1.0 (no libbpf_major_version), or " + PATH + " is not libbpf; "
+                                + INSTALL_HINT};
+                } else {
+                    FunctionDescriptor u32 = FunctionDescriptor.of(ValueLayout.JAVA_INT);
+                    try {
+                        major = (int) LINKER.downcallHandle(majorSymbol.get(), u32).invokeExact();
+                        minor = (int) LINKER.downcallHandle(minorSymbol.get(), u32).invokeExact();
+                    } catch (Throwable t) {
+                        throw rethrow(t);
+                    }
+                    if (major < MIN_MAJOR) {
+                        failure = new String[] {"check the libbpf version", PATH,
+                            "found libbpf " + major + "." + minor + " but bpfj needs 1.0 or newer; " + INSTALL_HINT};
+                    }
+                }
             }
             LOOKUP = lookup;
-            Optional<MemorySegment> major = lookup.find("libbpf_major_version");
-            Optional<MemorySegment> minor = lookup.find("libbpf_minor_version");
-            if (major.isEmpty() || minor.isEmpty()) {
-                throw new BpfException("check the libbpf version", PATH, 0,
-                        "this libbpf predates 1.0 (no libbpf_major_version); " + INSTALL_HINT);
+            MAJOR = major;
+            MINOR = minor;
+            FAILURE = failure;
+            if (failure == null) {
+                LibbpfLog.install(lookup);
             }
-            FunctionDescriptor u32 = FunctionDescriptor.of(ValueLayout.JAVA_INT);
-            try {
-                MAJOR = (int) LINKER.downcallHandle(major.get(), u32).invokeExact();
-                MINOR = (int) LINKER.downcallHandle(minor.get(), u32).invokeExact();
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
-            if (MAJOR < MIN_MAJOR) {
-                throw new BpfException("check the libbpf version", PATH, 0,
-                        "found libbpf " + MAJOR + "." + MINOR + " but bpfj needs 1.0 or newer; " + INSTALL_HINT);
-            }
-            LibbpfLog.install(lookup);
         }
     }
 }
