@@ -128,6 +128,8 @@ public final class BpfObject implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         Native.ensureLibbpf();
         String label = options.objectName() != null ? options.objectName() : "(" + elf.length + " bytes)";
+        checkIntact(elf, label);
+        checkCustomBtf(options, label);
         Arena arena = Arena.ofShared();
         try {
             // libbpf parses the image in place until load, so it lives as long as the object.
@@ -138,8 +140,8 @@ public final class BpfObject implements AutoCloseable {
             MemorySegment handle;
             try (LibbpfLog.Capture log = LibbpfLog.capture()) {
                 handle = Libbpf.bpf_object__open_mem(capture, image, elf.length, opts);
-                if (handle.equals(MemorySegment.NULL)) {
-                    throw openFailure(label, Native.errno(capture), log, elf);
+                if (Native.isErrorPointer(handle)) {
+                    throw openFailure(label, Native.pointerErrno(handle, capture), log, elf);
                 }
                 log.log();
             }
@@ -168,6 +170,8 @@ public final class BpfObject implements AutoCloseable {
                     "the file does not exist or is not a regular file");
         }
         Native.ensureLibbpf();
+        checkIntact(bytesOrEmpty(file), file.toString());
+        checkCustomBtf(options, file.toString());
         Arena arena = Arena.ofShared();
         try {
             MemorySegment opts = openOptions(arena, options);
@@ -175,8 +179,8 @@ public final class BpfObject implements AutoCloseable {
             MemorySegment handle;
             try (LibbpfLog.Capture log = LibbpfLog.capture()) {
                 handle = Libbpf.bpf_object__open_file(capture, arena.allocateFrom(file.toString()), opts);
-                if (handle.equals(MemorySegment.NULL)) {
-                    throw openFailure(file.toString(), Native.errno(capture), log, bytesOrEmpty(file));
+                if (Native.isErrorPointer(handle)) {
+                    throw openFailure(file.toString(), Native.pointerErrno(handle, capture), log, bytesOrEmpty(file));
                 }
                 log.log();
             }
@@ -184,6 +188,37 @@ public final class BpfObject implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses an object whose section table or BTF would make libbpf read outside its own tables
+     * (see {@link ObjectCheck}): a damaged file must be an error, not a crashed JVM.
+     */
+    private static void checkIntact(byte[] elf, String label) {
+        String damage = ObjectCheck.problem(elf);
+        if (damage != null) {
+            throw new BpfException("open object", label, 0, "the object is damaged: " + damage
+                    + "; rebuild it (clang -g -O2 -target bpf, or mvn bpf:compile, which also validates it)");
+        }
+    }
+
+    /** The same for the kernel BTF file given in the options, which libbpf parses as it opens the object. */
+    private static void checkCustomBtf(OpenOptions options, String label) {
+        Path btf = options.btfCustomPath();
+        if (btf == null || !Files.isRegularFile(btf)) {
+            return;
+        }
+        byte[] bytes = bytesOrEmpty(btf);
+        // What is not BTF at all, libbpf refuses safely at load; only damaged BTF is refused here.
+        boolean rawBtf = bytes.length >= 2 && ((bytes[0] & 0xff) == 0x9f && (bytes[1] & 0xff) == 0xeb
+                || (bytes[0] & 0xff) == 0xeb && (bytes[1] & 0xff) == 0x9f);
+        String damage = ElfSections.isElf64(bytes) ? ObjectCheck.problem(bytes)
+                : rawBtf ? ObjectCheck.btfProblem(java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.nativeOrder()))
+                : null;
+        if (damage != null) {
+            throw new BpfException("open object", label, 0, "the kernel BTF file " + btf + " (btfCustomPath) is"
+                    + " damaged: " + damage + "; make it again, e.g. with bpftool btf dump or pahole");
         }
     }
 

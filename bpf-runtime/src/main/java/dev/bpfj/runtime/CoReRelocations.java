@@ -1,8 +1,6 @@
 package dev.bpfj.runtime;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Counts the CO-RE relocations of a BPF ELF object, read from its {@code .BTF.ext} section, so
@@ -18,7 +16,6 @@ final class CoReRelocations {
     private static final int BTF_EXT_MAGIC = 0xEB9F;
     /** {@code BPF_CORE_TYPE_ID_LOCAL}: the one relocation kind that needs no kernel BTF. */
     private static final int KIND_TYPE_ID_LOCAL = 6;
-    private static final int SECTION_HEADER_SIZE = 64;
 
     private CoReRelocations() {
     }
@@ -35,42 +32,7 @@ final class CoReRelocations {
 
     /** The {@code .BTF.ext} section of a 64-bit ELF file, in the file's byte order, or null. */
     private static ByteBuffer btfExt(byte[] elf) {
-        if (elf.length < 64 || elf[0] != 0x7f || elf[1] != 'E' || elf[2] != 'L' || elf[3] != 'F' || elf[4] != 2) {
-            return null;
-        }
-        ByteOrder order = elf[5] == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-        ByteBuffer file = ByteBuffer.wrap(elf).order(order);
-        long sectionTable = file.getLong(0x28);
-        int entrySize = Short.toUnsignedInt(file.getShort(0x3A));
-        int count = Short.toUnsignedInt(file.getShort(0x3C));
-        int namesIndex = Short.toUnsignedInt(file.getShort(0x3E));
-        if (entrySize < SECTION_HEADER_SIZE || namesIndex >= count) {
-            return null;
-        }
-        long namesOffset = file.getLong(Math.toIntExact(sectionTable + (long) namesIndex * entrySize + 24));
-        for (int i = 0; i < count; i++) {
-            int header = Math.toIntExact(sectionTable + (long) i * entrySize);
-            int nameOffset = file.getInt(header);
-            if (nameIs(elf, Math.toIntExact(namesOffset + Integer.toUnsignedLong(nameOffset)), ".BTF.ext")) {
-                int offset = Math.toIntExact(file.getLong(header + 24));
-                int size = Math.toIntExact(file.getLong(header + 32));
-                return ByteBuffer.wrap(elf, offset, size).slice().order(order);
-            }
-        }
-        return null;
-    }
-
-    private static boolean nameIs(byte[] elf, int offset, String name) {
-        byte[] wanted = name.getBytes(StandardCharsets.US_ASCII);
-        if (offset < 0 || offset + wanted.length >= elf.length) {
-            return false;
-        }
-        for (int i = 0; i < wanted.length; i++) {
-            if (elf[offset + i] != wanted[i]) {
-                return false;
-            }
-        }
-        return elf[offset + wanted.length] == 0;
+        return ElfSections.find(elf, ".BTF.ext");
     }
 
     /**

@@ -34,6 +34,17 @@ class CustomBtfTest {
                 BpfException refused = assertThrows(BpfException.class, object::load);
                 assertTrue(refused.getMessage().startsWith("load object core: "), refused.getMessage());
             }
+            // Damaged BTF (an integer wider than any) is refused before libbpf parses it.
+            byte[] damaged = Files.readAllBytes(copy);
+            java.nio.ByteBuffer view = java.nio.ByteBuffer.wrap(damaged).order(java.nio.ByteOrder.nativeOrder());
+            int firstType = 24 + view.getInt(8);
+            assertEquals(1, view.getInt(firstType + 4) >>> 24, "the kernel's BTF type [1] is an integer");
+            view.putInt(firstType + 8, 0xc000_0004);
+            Files.write(garbage, damaged);
+            BpfException damage = assertThrows(BpfException.class, () -> BpfObject.open(Fixtures.object("core"),
+                    OpenOptions.defaults().withObjectName("core").withBtfCustomPath(garbage)));
+            assertTrue(damage.getMessage().contains("the kernel BTF file " + garbage + " (btfCustomPath) is damaged:"
+                    + " BTF type [1] is a 3221225476-byte integer"), damage.getMessage());
         } finally {
             Files.deleteIfExists(copy);
             Files.deleteIfExists(garbage);

@@ -52,6 +52,30 @@ public final class Native {
         return (int) ERRNO.get(capture, 0L);
     }
 
+    /**
+     * Whether a pointer libbpf returned means failure: NULL, or a value no user-space object has
+     * (negative as a signed number, or in the first page). libbpf 1.x returns NULL and sets errno,
+     * but on some paths it still encodes an error in the pointer, and one whose code lies outside
+     * the errno range passes libbpf's own check (seen with libbpf 1.1 on a damaged object: an
+     * "object" at 0xffffffffc0000004).
+     */
+    public static boolean isErrorPointer(MemorySegment pointer) {
+        long address = pointer.address();
+        return address >= 0 && address < 4096 || address < 0;
+    }
+
+    /** The errno behind a failed pointer result: the encoded one, else what the call captured. */
+    public static int pointerErrno(MemorySegment pointer, MemorySegment capture) {
+        long address = pointer.address();
+        if (address < 0 && address >= -4095) {
+            return (int) -address;
+        }
+        if (address == 0) {
+            return errno(capture);
+        }
+        return Errno.EINVAL;
+    }
+
     /** Reads a NUL-terminated C string, or null for a NULL pointer. */
     public static String string(MemorySegment pointer) {
         if (pointer.equals(MemorySegment.NULL)) {
