@@ -225,11 +225,30 @@ public final class BpfCompiler {
     private Clang clang(CompileRequest request, BuildState state)
             throws BpfBuildException, IOException, InterruptedException {
         return new ClangSelector(locator, log).select(request.clang(), request.clangPolicy(),
-                executable -> probed(executable, state));
+                new Prober(request, state));
     }
 
-    /** Checks a chosen clang, reusing the remembered probe while the binary is unchanged. */
-    private Clang probed(Path executable, BuildState state)
+    /**
+     * Checks a chosen clang, reusing a remembered probe while the binary is unchanged: the one in the
+     * build state, else the one in the probe cache (which outlives the output directory). A class rather
+     * than a lambda: a lambda's first use costs a fresh JVM about a millisecond.
+     */
+    private final class Prober implements ClangSelector.Prober {
+        private final CompileRequest request;
+        private final BuildState state;
+
+        Prober(CompileRequest request, BuildState state) {
+            this.request = request;
+            this.state = state;
+        }
+
+        @Override
+        public Clang probe(Path executable) throws BpfBuildException, IOException, InterruptedException {
+            return probed(executable, request, state);
+        }
+    }
+
+    private Clang probed(Path executable, CompileRequest request, BuildState state)
             throws BpfBuildException, IOException, InterruptedException {
         Path real;
         try {
@@ -238,28 +257,69 @@ public final class BpfCompiler {
             real = executable;
         }
         Optional<BuildState.FileStamp> stamp = BuildState.FileStamp.of(real);
-        BuildState.ClangProbe remembered = state.clang();
         // The remembered stamp carries the configured path with the size and time of the binary it resolves to,
         // so both switching clang and upgrading it behind a symlink (clang -> clang-14 -> clang-15) re-probe.
-        if (remembered != null && stamp.isPresent()
-                && remembered.executable().equals(new BuildState.FileStamp(executable.toString(), stamp.get().size(),
-                        stamp.get().mtimeNanos()))) {
-            Optional<ClangVersion> version = ClangVersion.parse("clang version " + remembered.version());
-            if (version.isPresent()) {
-                Optional<Path> strip = remembered.llvmStrip().isEmpty() ? Optional.empty()
-                        : Optional.of(Path.of(remembered.llvmStrip())).filter(Files::isExecutable);
-                log.debug("Using clang " + executable + " (" + remembered.versionText() + ", checked before)");
-                return new Clang(executable, version.get(), remembered.versionText(), strip);
+        BuildState.FileStamp current = stamp.isEmpty() ? null
+                : new BuildState.FileStamp(executable.toString(), stamp.get().size(), stamp.get().mtimeNanos());
+        Clang remembered = remembered(state.clang(), current, executable);
+        if (remembered != null) {
+            return remembered;
+        }
+        Path cacheFile = probeCacheFile(request, executable);
+        if (cacheFile != null && current != null) {
+            BuildState.ClangProbe cached = BuildState.load(cacheFile).clang();
+            remembered = remembered(cached, current, executable);
+            if (remembered != null) {
+                state.clang(cached);
+                return remembered;
             }
         }
         Clang clang = ClangLocator.probe(executable);
         log.debug("Using clang " + executable + " (" + clang.versionText() + ")");
-        if (stamp.isPresent()) {
-            state.clang(new BuildState.ClangProbe(new BuildState.FileStamp(executable.toString(), stamp.get().size(),
-                    stamp.get().mtimeNanos()), clang.version().toString(), clang.versionText(),
-                    clang.llvmStrip().map(Path::toString).orElse("")));
+        if (current != null) {
+            BuildState.ClangProbe probe = new BuildState.ClangProbe(current, clang.version().toString(),
+                    clang.versionText(), clang.llvmStrip().isPresent() ? clang.llvmStrip().get().toString() : "");
+            state.clang(probe);
+            if (cacheFile != null) {
+                BuildState cache = BuildState.empty();
+                cache.clang(probe);
+                try {
+                    cache.save(cacheFile);
+                } catch (IOException unwritable) {
+                    // Only a cache: the next build probes again.
+                    log.debug("Cannot remember the clang probe in " + cacheFile + ": " + unwritable);
+                }
+            }
         }
         return clang;
+    }
+
+    /** The probe, if it was taken of this binary as it is now ({@code current}); else null. */
+    private Clang remembered(BuildState.ClangProbe probe, BuildState.FileStamp current, Path executable) {
+        if (probe == null || current == null || !probe.executable().equals(current)) {
+            return null;
+        }
+        Optional<ClangVersion> version = ClangVersion.parse("clang version " + probe.version());
+        if (version.isEmpty()) {
+            return null;
+        }
+        Optional<Path> strip = Optional.empty();
+        if (!probe.llvmStrip().isEmpty()) {
+            Path path = Path.of(probe.llvmStrip());
+            if (Files.isExecutable(path)) {
+                strip = Optional.of(path);
+            }
+        }
+        log.debug("Using clang " + executable + " (" + probe.versionText() + ", checked before)");
+        return new Clang(executable, version.get(), probe.versionText(), strip);
+    }
+
+    /** The probe cache file of one configured clang path, or null without a cache directory. */
+    private static Path probeCacheFile(CompileRequest request, Path executable) {
+        if (request.probeCacheDirectory().isEmpty()) {
+            return null;
+        }
+        return request.probeCacheDirectory().get().resolve(".bpfj-clang-" + fingerprint(executable.toString()));
     }
 
     /** Deletes objects whose sources are gone, and forgets them. */
