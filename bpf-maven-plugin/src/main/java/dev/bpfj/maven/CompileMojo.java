@@ -209,12 +209,16 @@ public final class CompileMojo extends AbstractClangMojo {
                 .linkedObjects(linkedObjects())
                 .probeCacheDirectory(buildDirectory == null ? null : buildDirectory.toPath())
                 .build();
-        return () -> {
-            checkSourceDirectory();
-            CompileResult result = new BpfCompiler(buildLog(), new Validator(settings)).compile(request);
-            if (result.compiledCount() > 0) {
-                getLog().info("Compiled and validated " + result.compiledCount() + " BPF object(s) into "
-                        + outputDirectory);
+        // An anonymous class, not a lambda: a lambda's first use costs the fresh plugin realm about a millisecond.
+        return new ToolchainWork() {
+            @Override
+            public void run() throws BpfBuildException, IOException, InterruptedException {
+                checkSourceDirectory();
+                CompileResult result = new BpfCompiler(buildLog(), new Validator(settings)).compile(request);
+                if (result.compiledCount() > 0) {
+                    getLog().info("Compiled and validated " + result.compiledCount() + " BPF object(s) into "
+                            + outputDirectory);
+                }
             }
         };
     }

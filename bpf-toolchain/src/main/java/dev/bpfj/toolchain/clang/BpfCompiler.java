@@ -541,7 +541,8 @@ public final class BpfCompiler {
             } catch (IOException cannotStart) {
                 return List.of(name + ": cannot run " + clang.executable() + ": " + cannotStart.getMessage());
             }
-            List<Diagnostic> diagnostics = Diagnostic.parse(run.output());
+            // Nothing printed, nothing to parse (nor the parser's patterns to compile).
+            List<Diagnostic> diagnostics = run.output().isBlank() ? List.of() : Diagnostic.parse(run.output());
             for (Diagnostic diagnostic : diagnostics) {
                 if (diagnostic.isError()) {
                     log.error(diagnostic.toString());
@@ -620,19 +621,23 @@ public final class BpfCompiler {
                 log.debug("Linked " + name);
             }
             List<Problem> problems = checker.check(temp, name);
-            List<Problem> fatal = problems.stream()
-                    .filter(p -> p.severity() == Problem.Severity.ERROR || request.failOnWarning()).toList();
-            List<Problem> warnings = problems.stream().filter(p -> !fatal.contains(p)).toList();
+            // Loops, not streams: each lambda's first use costs a fresh JVM about a millisecond.
+            List<Problem> fatal = new ArrayList<>();
+            List<Problem> warnings = new ArrayList<>();
+            List<String> fatalLines = new ArrayList<>();
             for (Problem problem : problems) {
-                if (fatal.contains(problem)) {
+                if (problem.severity() == Problem.Severity.ERROR || request.failOnWarning()) {
+                    fatal.add(problem);
+                    fatalLines.add(problem.toString());
                     log.error(problem.toString());
                 } else {
+                    warnings.add(problem);
                     log.warn(problem.toString());
                 }
             }
             if (!fatal.isEmpty()) {
                 Files.deleteIfExists(object);
-                return failed(unit, fatal.stream().map(Problem::toString).toList());
+                return failed(unit, List.copyOf(fatalLines));
             }
             List<BuildState.FileStamp> stamps = new ArrayList<>();
             for (String input : inputs) {
@@ -641,11 +646,14 @@ public final class BpfCompiler {
                 stamps.add(BuildState.FileStamp.of(path).orElse(new BuildState.FileStamp(path.toString(), -1, -1)));
             }
             Files.move(temp, object, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            BuildState.FileStamp objectStamp = BuildState.FileStamp.of(object)
-                    .orElseThrow(() -> new IOException(object + " vanished right after it was written"));
+            Optional<BuildState.FileStamp> written = BuildState.FileStamp.of(object);
+            if (written.isEmpty()) {
+                throw new IOException(object + " vanished right after it was written");
+            }
+            BuildState.FileStamp objectStamp = written.get();
             log.debug("Wrote " + object);
             return new SourceOutcome(unit, new BuildState.Entry(unitHash(configHash, request, unit), objectStamp,
-                    List.copyOf(stamps)), List.of(), warnings);
+                    List.copyOf(stamps)), List.of(), List.copyOf(warnings));
         } finally {
             Files.deleteIfExists(temp);
             for (Path member : memberObjects) {
