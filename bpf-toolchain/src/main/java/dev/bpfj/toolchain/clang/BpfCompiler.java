@@ -1,6 +1,7 @@
 package dev.bpfj.toolchain.clang;
 
 import dev.bpfj.toolchain.Checksum64;
+import dev.bpfj.toolchain.OutputFiles;
 import dev.bpfj.toolchain.SourceFiles;
 import dev.bpfj.toolchain.link.BpfLinker;
 import dev.bpfj.toolchain.link.LinkInput;
@@ -201,12 +202,25 @@ public final class BpfCompiler {
             throw new BpfBuildException("BPF compilation failed for " + failed + " of " + stale.size()
                     + (linkedStale == 0 ? " source(s)" : " object(s)"), failures);
         }
-        Set<BuildUnits.Unit> compiled = Set.copyOf(stale);
         List<CompileResult.CompiledObject> objects = new ArrayList<>(units.size());
         for (BuildUnits.Unit unit : units) {
-            objects.add(new CompileResult.CompiledObject(unit.sources().get(0), unit.object(), compiled.contains(unit)));
+            objects.add(new CompileResult.CompiledObject(unit.sources().get(0), unit.object(), isOneOf(unit, stale)));
         }
         return new CompileResult(objects, warnings);
+    }
+
+    /**
+     * Whether {@code unit} is one of {@code units}, by identity ({@code stale} holds the planned units
+     * themselves). Not a set or {@code contains}: a record's generated equals and hashCode are bootstrapped
+     * through invokedynamic on first use, which costs a fresh JVM about ten milliseconds.
+     */
+    private static boolean isOneOf(BuildUnits.Unit unit, List<BuildUnits.Unit> units) {
+        for (BuildUnits.Unit candidate : units) {
+            if (candidate == unit) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A linked object's configuration also covers its member list, so adding or removing one relinks. */
@@ -527,7 +541,7 @@ public final class BpfCompiler {
     private List<String> runClang(CompileRequest request, Clang clang, ClangCommand command, Path source,
             Path output, Set<String> inputs) throws IOException, InterruptedException {
         String name = relative(request.sourceDirectory(), source);
-        Path depFile = Files.createTempFile(output.getParent(), "." + output.getFileName(), ".d.tmp");
+        Path depFile = OutputFiles.createTemporary(output.getParent(), output.getFileName() + ".d");
         try {
             List<String> line = command.forSource(source, output, depFile);
             log.debug(String.join(" ", line));
@@ -580,8 +594,7 @@ public final class BpfCompiler {
         Path object = unit.object();
         String name = unit.displayName();
         Files.createDirectories(object.getParent());
-        String base = "." + object.getFileName();
-        Path temp = Files.createTempFile(object.getParent(), base, ".tmp");
+        Path temp = OutputFiles.createTemporary(object.getParent(), object.getFileName().toString());
         List<Path> memberObjects = new ArrayList<>();
         try {
             Set<String> inputs = new LinkedHashSet<>();
@@ -596,7 +609,8 @@ public final class BpfCompiler {
                 List<String> errors = new ArrayList<>();
                 List<LinkInput> members = new ArrayList<>();
                 for (Path source : unit.sources()) {
-                    Path member = Files.createTempFile(object.getParent(), base + "." + source.getFileName(), ".tmp");
+                    Path member = OutputFiles.createTemporary(object.getParent(),
+                            object.getFileName() + "." + source.getFileName());
                     memberObjects.add(member);
                     List<String> memberErrors = runClang(request, clang, command, source, member, inputs);
                     errors.addAll(memberErrors);
