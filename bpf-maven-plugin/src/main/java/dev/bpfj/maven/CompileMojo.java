@@ -172,6 +172,13 @@ public final class CompileMojo extends AbstractClangMojo {
     @Parameter(defaultValue = "${project.basedir}", readonly = true, required = true)
     private File basedir;
 
+    /**
+     * The build directory, where the checked clang is remembered ({@code .bpfj-clang-*}) so that a build
+     * whose {@code target/bpf} was deleted does not run {@code clang --version} again.
+     */
+    @Parameter(defaultValue = "${project.build.directory}", readonly = true, required = true)
+    private File buildDirectory;
+
     /** Creates the Mojo; Maven sets the parameters. */
     public CompileMojo() {
     }
@@ -200,13 +207,18 @@ public final class CompileMojo extends AbstractClangMojo {
                 .sourceIncludes(list(sourceIncludes))
                 .sourceExcludes(list(sourceExcludes))
                 .linkedObjects(linkedObjects())
+                .probeCacheDirectory(buildDirectory == null ? null : buildDirectory.toPath())
                 .build();
-        return () -> {
-            checkSourceDirectory();
-            CompileResult result = new BpfCompiler(buildLog(), new Validator(settings)).compile(request);
-            if (result.compiledCount() > 0) {
-                getLog().info("Compiled and validated " + result.compiledCount() + " BPF object(s) into "
-                        + outputDirectory);
+        // An anonymous class, not a lambda: a lambda's first use costs the fresh plugin realm about a millisecond.
+        return new ToolchainWork() {
+            @Override
+            public void run() throws BpfBuildException, IOException, InterruptedException {
+                checkSourceDirectory();
+                CompileResult result = new BpfCompiler(buildLog(), new Validator(settings)).compile(request);
+                if (result.compiledCount() > 0) {
+                    getLog().info("Compiled and validated " + result.compiledCount() + " BPF object(s) into "
+                            + outputDirectory);
+                }
             }
         };
     }

@@ -1,9 +1,11 @@
 package dev.bpfj.maven;
 
+import dev.bpfj.toolchain.clang.BpfBuildException;
 import dev.bpfj.toolchain.skeleton.SkeletonRequest;
 import dev.bpfj.toolchain.skeleton.SkeletonResult;
 import dev.bpfj.toolchain.skeleton.Skeletons;
 import java.io.File;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import org.apache.maven.model.Resource;
@@ -74,11 +76,16 @@ public final class SkeletonMojo extends AbstractBpfMojo {
     protected ToolchainWork work() {
         SkeletonRequest request = new SkeletonRequest(outputDirectory.toPath(), skeletonSourceDirectory.toPath(),
                 skeletonResourceDirectory.toPath(), packageName(), list(types));
-        return () -> {
-            SkeletonResult result = new Skeletons(buildLog()).generate(request);
-            getLog().debug("bpf:skeleton wrote " + result.written() + ", kept " + result.unchanged() + " unchanged");
-            project.addCompileSourceRoot(skeletonSourceDirectory.getPath());
-            addResourceRoot();
+        // An anonymous class, not a lambda: a lambda's first use costs the fresh plugin realm about a millisecond.
+        return new ToolchainWork() {
+            @Override
+            public void run() throws BpfBuildException, IOException, InterruptedException {
+                SkeletonResult result = new Skeletons(buildLog()).generate(request);
+                getLog().debug("bpf:skeleton wrote " + result.written() + ", kept " + result.unchanged()
+                        + " unchanged");
+                project.addCompileSourceRoot(skeletonSourceDirectory.getPath());
+                addResourceRoot();
+            }
         };
     }
 

@@ -59,6 +59,21 @@ public final class OutputFiles {
     }
 
     /** A new empty hidden file {@code .NAME.RANDOM.tmp} in {@code directory}, with default permissions. */
+    /**
+     * Creates an empty temporary file {@code .NAME.RANDOM.tmp} in {@code directory}, with the
+     * process's umask like any other output. Unlike {@link Files#createTempFile}, it does not
+     * initialise {@link java.security.SecureRandom} (a few dozen security classes and a seeding,
+     * paid by every fresh Maven build), which a name that only has to be unique does not need.
+     *
+     * @param directory an existing directory
+     * @param name      part of the file's name, e.g. the output it stands in for
+     * @return the new file
+     * @throws IOException if it cannot be created
+     */
+    public static Path createTemporary(Path directory, String name) throws IOException {
+        return createSibling(directory, name);
+    }
+
     private static Path createSibling(Path directory, String name) throws IOException {
         while (true) {
             Path candidate = directory.resolve("." + name + "." + Long.toUnsignedString(

@@ -49,10 +49,18 @@ public final class Btf {
             Map<String, List<BtfType>> building = new HashMap<>(types.size() * 2);
             for (BtfType type : types) {
                 if (!type.name().isEmpty() && type.id() != 0) {
-                    building.computeIfAbsent(type.name(), k -> new ArrayList<>(1)).add(type);
+                    // No computeIfAbsent or replaceAll lambdas: see BtfExt.parse.
+                    List<BtfType> named = building.get(type.name());
+                    if (named == null) {
+                        named = new ArrayList<>(1);
+                        building.put(type.name(), named);
+                    }
+                    named.add(type);
                 }
             }
-            building.replaceAll((k, v) -> List.copyOf(v));
+            for (Map.Entry<String, List<BtfType>> entry : building.entrySet()) {
+                entry.setValue(List.copyOf(entry.getValue()));
+            }
             names = Collections.unmodifiableMap(building);
             byName = names;
         }
@@ -169,7 +177,8 @@ public final class Btf {
      * @return the DATASEC, or empty
      */
     public Optional<BtfDatasec> datasec(String name) {
-        return typeNamed(name, BtfKind.DATASEC).map(BtfDatasec.class::cast);
+        Optional<BtfType> type = typeNamed(name, BtfKind.DATASEC);
+        return type.isPresent() ? Optional.of((BtfDatasec) type.get()) : Optional.empty();
     }
 
     /**

@@ -7,8 +7,8 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * The parsed {@code .BTF.ext} section of a BPF object: per code section, the function info
@@ -53,27 +53,17 @@ public final class BtfExt {
         BtfReader in = new BtfReader(Objects.requireNonNull(fileName, "fileName"), sectionName, fileOffset, bytes, 0,
                 bytes.length);
         long headerLength = in.readCommonHeader("BTF.ext", HEADER_MIN);
+        // One parser method per record kind rather than a lambda each: a lambda's first use costs a fresh
+        // JVM (the Maven build that reads every object) about a millisecond.
         Parser parser = new Parser(in, btf, headerLength);
-        List<BtfFuncInfo> funcs = new ArrayList<>();
-        parser.records(8, "func_info", FUNC_INFO_MIN, (sec, at) -> {
-            int typeId = parser.typeId(in.u32(at + 4), at + 4);
-            if (!(btf.type(typeId) instanceof BtfFunc)) {
-                throw in.fail(at + 4, "func_info refers to BTF type " + typeId + ", which is not a function");
-            }
-            funcs.add(new BtfFuncInfo(sec, in.u32(at), typeId));
-        });
-        List<BtfLineInfo> lines = new ArrayList<>();
-        parser.records(16, "line_info", LINE_INFO_MIN, (sec, at) -> {
-            long lineCol = in.u32(at + 12);
-            lines.add(new BtfLineInfo(sec, in.u32(at), parser.string(in.u32(at + 4), at + 4),
-                    parser.string(in.u32(at + 8), at + 8), (int) (lineCol >>> 10), (int) (lineCol & 0x3ff)));
-        });
-        List<BtfCoreRelocation> relos = new ArrayList<>();
+        parser.records(8, "func_info", FUNC_INFO_MIN, Parser.FUNC_INFO);
+        parser.records(16, "line_info", LINE_INFO_MIN, Parser.LINE_INFO);
         if (headerLength >= HEADER_WITH_CORE) {
-            parser.records(24, "core_relo", CORE_RELO_MIN, (sec, at) -> relos.add(new BtfCoreRelocation(sec,
-                    in.u32(at), parser.typeId(in.u32(at + 4), at + 4), parser.string(in.u32(at + 8), at + 8),
-                    (int) in.u32(at + 12))));
+            parser.records(24, "core_relo", CORE_RELO_MIN, Parser.CORE_RELO);
         }
+        List<BtfFuncInfo> funcs = parser.funcs;
+        List<BtfLineInfo> lines = parser.lines;
+        List<BtfCoreRelocation> relos = parser.relos;
         return new BtfExt(funcs, lines, relos);
     }
 
@@ -89,7 +79,13 @@ public final class BtfExt {
      * @return its records in file order (by instruction offset, as clang writes them)
      */
     public List<BtfFuncInfo> funcInfos(String section) {
-        return filter(funcInfos, f -> f.section().equals(section));
+        List<BtfFuncInfo> result = new ArrayList<>();
+        for (BtfFuncInfo info : funcInfos) {
+            if (info.section().equals(section)) {
+                result.add(info);
+            }
+        }
+        return Collections.unmodifiableList(result);
     }
 
     /** @return every line info record, grouped by section in file order */
@@ -104,7 +100,13 @@ public final class BtfExt {
      * @return its records in file order
      */
     public List<BtfLineInfo> lineInfos(String section) {
-        return filter(lineInfos, l -> l.section().equals(section));
+        List<BtfLineInfo> result = new ArrayList<>();
+        for (BtfLineInfo info : lineInfos) {
+            if (info.section().equals(section)) {
+                result.add(info);
+            }
+        }
+        return Collections.unmodifiableList(result);
     }
 
     /** @return every CO-RE relocation, grouped by section in file order */
@@ -119,26 +121,28 @@ public final class BtfExt {
      * @return its relocations in file order
      */
     public List<BtfCoreRelocation> coreRelocations(String section) {
-        return filter(coreRelocations, r -> r.section().equals(section));
+        List<BtfCoreRelocation> result = new ArrayList<>();
+        for (BtfCoreRelocation relocation : coreRelocations) {
+            if (relocation.section().equals(section)) {
+                result.add(relocation);
+            }
+        }
+        return Collections.unmodifiableList(result);
     }
 
     /** @return the names of the code sections that have any record, in first-seen order */
     public Set<String> sections() {
         Set<String> names = new LinkedHashSet<>();
-        funcInfos.forEach(f -> names.add(f.section()));
-        lineInfos.forEach(l -> names.add(l.section()));
-        coreRelocations.forEach(r -> names.add(r.section()));
-        return Collections.unmodifiableSet(names);
-    }
-
-    private static <T> List<T> filter(List<T> all, Predicate<T> keep) {
-        List<T> result = new ArrayList<>();
-        for (T item : all) {
-            if (keep.test(item)) {
-                result.add(item);
-            }
+        for (BtfFuncInfo info : funcInfos) {
+            names.add(info.section());
         }
-        return Collections.unmodifiableList(result);
+        for (BtfLineInfo info : lineInfos) {
+            names.add(info.section());
+        }
+        for (BtfCoreRelocation relocation : coreRelocations) {
+            names.add(relocation.section());
+        }
+        return Collections.unmodifiableSet(names);
     }
 
     @Override
@@ -147,16 +151,17 @@ public final class BtfExt {
                 + coreRelocations.size() + " core_relo]";
     }
 
-    /** Receives one record: the section it belongs to and its offset in the blob. */
-    private interface RecordVisitor {
-        void visit(String section, long at) throws BpfFormatException;
-    }
-
     /** Walks the three info blocks, each a record size followed by per-section groups. */
     private static final class Parser {
         private final BtfReader in;
         private final Btf btf;
         private final long headerLength;
+        static final int FUNC_INFO = 0;
+        static final int LINE_INFO = 1;
+        static final int CORE_RELO = 2;
+        final List<BtfFuncInfo> funcs = new ArrayList<>();
+        final List<BtfLineInfo> lines = new ArrayList<>();
+        final List<BtfCoreRelocation> relos = new ArrayList<>();
 
         Parser(BtfReader in, Btf btf, long headerLength) {
             this.in = in;
@@ -164,7 +169,7 @@ public final class BtfExt {
             this.headerLength = headerLength;
         }
 
-        void records(long headerField, String what, int minRecordSize, RecordVisitor visitor)
+        void records(long headerField, String what, int minRecordSize, int kind)
                 throws BpfFormatException {
             long offset = in.u32(headerField);
             long length = in.u32(headerField + 4);
@@ -196,15 +201,38 @@ public final class BtfExt {
                             + recordSize + " bytes but only " + (end - at) + " bytes remain");
                 }
                 for (long i = 0; i < count; i++) {
-                    visitor.visit(section, at);
+                    record(kind, section, at);
                     at += recordSize;
                 }
             }
         }
 
+        /** Reads one record of {@code kind} at {@code at}, of code section {@code sec}. */
+        private void record(int kind, String sec, long at) throws BpfFormatException {
+            switch (kind) {
+                case FUNC_INFO -> {
+                    int typeId = typeId(in.u32(at + 4), at + 4);
+                    if (!(btf.type(typeId) instanceof BtfFunc)) {
+                        throw in.fail(at + 4, "func_info refers to BTF type " + typeId + ", which is not a function");
+                    }
+                    funcs.add(new BtfFuncInfo(sec, in.u32(at), typeId));
+                }
+                case LINE_INFO -> {
+                    long lineCol = in.u32(at + 12);
+                    lines.add(new BtfLineInfo(sec, in.u32(at), string(in.u32(at + 4), at + 4),
+                            string(in.u32(at + 8), at + 8), (int) (lineCol >>> 10), (int) (lineCol & 0x3ff)));
+                }
+                default -> relos.add(new BtfCoreRelocation(sec, in.u32(at), typeId(in.u32(at + 4), at + 4),
+                        string(in.u32(at + 8), at + 8), (int) in.u32(at + 12)));
+            }
+        }
+
         String string(long offset, long referencedAt) throws BpfFormatException {
-            return btf.string(offset).orElseThrow(() -> in.fail(referencedAt, "string offset " + offset
-                    + " is outside the .BTF string section"));
+            Optional<String> text = btf.string(offset);
+            if (text.isEmpty()) {
+                throw in.fail(referencedAt, "string offset " + offset + " is outside the .BTF string section");
+            }
+            return text.get();
         }
 
         int typeId(long raw, long at) throws BpfFormatException {

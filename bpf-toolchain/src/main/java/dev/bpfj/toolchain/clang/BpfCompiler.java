@@ -1,6 +1,7 @@
 package dev.bpfj.toolchain.clang;
 
 import dev.bpfj.toolchain.Checksum64;
+import dev.bpfj.toolchain.OutputFiles;
 import dev.bpfj.toolchain.SourceFiles;
 import dev.bpfj.toolchain.link.BpfLinker;
 import dev.bpfj.toolchain.link.LinkInput;
@@ -201,12 +202,25 @@ public final class BpfCompiler {
             throw new BpfBuildException("BPF compilation failed for " + failed + " of " + stale.size()
                     + (linkedStale == 0 ? " source(s)" : " object(s)"), failures);
         }
-        Set<BuildUnits.Unit> compiled = Set.copyOf(stale);
         List<CompileResult.CompiledObject> objects = new ArrayList<>(units.size());
         for (BuildUnits.Unit unit : units) {
-            objects.add(new CompileResult.CompiledObject(unit.sources().get(0), unit.object(), compiled.contains(unit)));
+            objects.add(new CompileResult.CompiledObject(unit.sources().get(0), unit.object(), isOneOf(unit, stale)));
         }
         return new CompileResult(objects, warnings);
+    }
+
+    /**
+     * Whether {@code unit} is one of {@code units}, by identity ({@code stale} holds the planned units
+     * themselves). Not a set or {@code contains}: a record's generated equals and hashCode are bootstrapped
+     * through invokedynamic on first use, which costs a fresh JVM about ten milliseconds.
+     */
+    private static boolean isOneOf(BuildUnits.Unit unit, List<BuildUnits.Unit> units) {
+        for (BuildUnits.Unit candidate : units) {
+            if (candidate == unit) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A linked object's configuration also covers its member list, so adding or removing one relinks. */
@@ -225,11 +239,30 @@ public final class BpfCompiler {
     private Clang clang(CompileRequest request, BuildState state)
             throws BpfBuildException, IOException, InterruptedException {
         return new ClangSelector(locator, log).select(request.clang(), request.clangPolicy(),
-                executable -> probed(executable, state));
+                new Prober(request, state));
     }
 
-    /** Checks a chosen clang, reusing the remembered probe while the binary is unchanged. */
-    private Clang probed(Path executable, BuildState state)
+    /**
+     * Checks a chosen clang, reusing a remembered probe while the binary is unchanged: the one in the
+     * build state, else the one in the probe cache (which outlives the output directory). A class rather
+     * than a lambda: a lambda's first use costs a fresh JVM about a millisecond.
+     */
+    private final class Prober implements ClangSelector.Prober {
+        private final CompileRequest request;
+        private final BuildState state;
+
+        Prober(CompileRequest request, BuildState state) {
+            this.request = request;
+            this.state = state;
+        }
+
+        @Override
+        public Clang probe(Path executable) throws BpfBuildException, IOException, InterruptedException {
+            return probed(executable, request, state);
+        }
+    }
+
+    private Clang probed(Path executable, CompileRequest request, BuildState state)
             throws BpfBuildException, IOException, InterruptedException {
         Path real;
         try {
@@ -238,28 +271,69 @@ public final class BpfCompiler {
             real = executable;
         }
         Optional<BuildState.FileStamp> stamp = BuildState.FileStamp.of(real);
-        BuildState.ClangProbe remembered = state.clang();
         // The remembered stamp carries the configured path with the size and time of the binary it resolves to,
         // so both switching clang and upgrading it behind a symlink (clang -> clang-14 -> clang-15) re-probe.
-        if (remembered != null && stamp.isPresent()
-                && remembered.executable().equals(new BuildState.FileStamp(executable.toString(), stamp.get().size(),
-                        stamp.get().mtimeNanos()))) {
-            Optional<ClangVersion> version = ClangVersion.parse("clang version " + remembered.version());
-            if (version.isPresent()) {
-                Optional<Path> strip = remembered.llvmStrip().isEmpty() ? Optional.empty()
-                        : Optional.of(Path.of(remembered.llvmStrip())).filter(Files::isExecutable);
-                log.debug("Using clang " + executable + " (" + remembered.versionText() + ", checked before)");
-                return new Clang(executable, version.get(), remembered.versionText(), strip);
+        BuildState.FileStamp current = stamp.isEmpty() ? null
+                : new BuildState.FileStamp(executable.toString(), stamp.get().size(), stamp.get().mtimeNanos());
+        Clang remembered = remembered(state.clang(), current, executable);
+        if (remembered != null) {
+            return remembered;
+        }
+        Path cacheFile = probeCacheFile(request, executable);
+        if (cacheFile != null && current != null) {
+            BuildState.ClangProbe cached = BuildState.load(cacheFile).clang();
+            remembered = remembered(cached, current, executable);
+            if (remembered != null) {
+                state.clang(cached);
+                return remembered;
             }
         }
         Clang clang = ClangLocator.probe(executable);
         log.debug("Using clang " + executable + " (" + clang.versionText() + ")");
-        if (stamp.isPresent()) {
-            state.clang(new BuildState.ClangProbe(new BuildState.FileStamp(executable.toString(), stamp.get().size(),
-                    stamp.get().mtimeNanos()), clang.version().toString(), clang.versionText(),
-                    clang.llvmStrip().map(Path::toString).orElse("")));
+        if (current != null) {
+            BuildState.ClangProbe probe = new BuildState.ClangProbe(current, clang.version().toString(),
+                    clang.versionText(), clang.llvmStrip().isPresent() ? clang.llvmStrip().get().toString() : "");
+            state.clang(probe);
+            if (cacheFile != null) {
+                BuildState cache = BuildState.empty();
+                cache.clang(probe);
+                try {
+                    cache.save(cacheFile);
+                } catch (IOException unwritable) {
+                    // Only a cache: the next build probes again.
+                    log.debug("Cannot remember the clang probe in " + cacheFile + ": " + unwritable);
+                }
+            }
         }
         return clang;
+    }
+
+    /** The probe, if it was taken of this binary as it is now ({@code current}); else null. */
+    private Clang remembered(BuildState.ClangProbe probe, BuildState.FileStamp current, Path executable) {
+        if (probe == null || current == null || !probe.executable().equals(current)) {
+            return null;
+        }
+        Optional<ClangVersion> version = ClangVersion.parse("clang version " + probe.version());
+        if (version.isEmpty()) {
+            return null;
+        }
+        Optional<Path> strip = Optional.empty();
+        if (!probe.llvmStrip().isEmpty()) {
+            Path path = Path.of(probe.llvmStrip());
+            if (Files.isExecutable(path)) {
+                strip = Optional.of(path);
+            }
+        }
+        log.debug("Using clang " + executable + " (" + probe.versionText() + ", checked before)");
+        return new Clang(executable, version.get(), probe.versionText(), strip);
+    }
+
+    /** The probe cache file of one configured clang path, or null without a cache directory. */
+    private static Path probeCacheFile(CompileRequest request, Path executable) {
+        if (request.probeCacheDirectory().isEmpty()) {
+            return null;
+        }
+        return request.probeCacheDirectory().get().resolve(".bpfj-clang-" + fingerprint(executable.toString()));
     }
 
     /** Deletes objects whose sources are gone, and forgets them. */
@@ -467,7 +541,7 @@ public final class BpfCompiler {
     private List<String> runClang(CompileRequest request, Clang clang, ClangCommand command, Path source,
             Path output, Set<String> inputs) throws IOException, InterruptedException {
         String name = relative(request.sourceDirectory(), source);
-        Path depFile = Files.createTempFile(output.getParent(), "." + output.getFileName(), ".d.tmp");
+        Path depFile = OutputFiles.createTemporary(output.getParent(), output.getFileName() + ".d");
         try {
             List<String> line = command.forSource(source, output, depFile);
             log.debug(String.join(" ", line));
@@ -481,7 +555,8 @@ public final class BpfCompiler {
             } catch (IOException cannotStart) {
                 return List.of(name + ": cannot run " + clang.executable() + ": " + cannotStart.getMessage());
             }
-            List<Diagnostic> diagnostics = Diagnostic.parse(run.output());
+            // Nothing printed, nothing to parse (nor the parser's patterns to compile).
+            List<Diagnostic> diagnostics = run.output().isBlank() ? List.of() : Diagnostic.parse(run.output());
             for (Diagnostic diagnostic : diagnostics) {
                 if (diagnostic.isError()) {
                     log.error(diagnostic.toString());
@@ -519,8 +594,7 @@ public final class BpfCompiler {
         Path object = unit.object();
         String name = unit.displayName();
         Files.createDirectories(object.getParent());
-        String base = "." + object.getFileName();
-        Path temp = Files.createTempFile(object.getParent(), base, ".tmp");
+        Path temp = OutputFiles.createTemporary(object.getParent(), object.getFileName().toString());
         List<Path> memberObjects = new ArrayList<>();
         try {
             Set<String> inputs = new LinkedHashSet<>();
@@ -535,7 +609,8 @@ public final class BpfCompiler {
                 List<String> errors = new ArrayList<>();
                 List<LinkInput> members = new ArrayList<>();
                 for (Path source : unit.sources()) {
-                    Path member = Files.createTempFile(object.getParent(), base + "." + source.getFileName(), ".tmp");
+                    Path member = OutputFiles.createTemporary(object.getParent(),
+                            object.getFileName() + "." + source.getFileName());
                     memberObjects.add(member);
                     List<String> memberErrors = runClang(request, clang, command, source, member, inputs);
                     errors.addAll(memberErrors);
@@ -560,19 +635,23 @@ public final class BpfCompiler {
                 log.debug("Linked " + name);
             }
             List<Problem> problems = checker.check(temp, name);
-            List<Problem> fatal = problems.stream()
-                    .filter(p -> p.severity() == Problem.Severity.ERROR || request.failOnWarning()).toList();
-            List<Problem> warnings = problems.stream().filter(p -> !fatal.contains(p)).toList();
+            // Loops, not streams: each lambda's first use costs a fresh JVM about a millisecond.
+            List<Problem> fatal = new ArrayList<>();
+            List<Problem> warnings = new ArrayList<>();
+            List<String> fatalLines = new ArrayList<>();
             for (Problem problem : problems) {
-                if (fatal.contains(problem)) {
+                if (problem.severity() == Problem.Severity.ERROR || request.failOnWarning()) {
+                    fatal.add(problem);
+                    fatalLines.add(problem.toString());
                     log.error(problem.toString());
                 } else {
+                    warnings.add(problem);
                     log.warn(problem.toString());
                 }
             }
             if (!fatal.isEmpty()) {
                 Files.deleteIfExists(object);
-                return failed(unit, fatal.stream().map(Problem::toString).toList());
+                return failed(unit, List.copyOf(fatalLines));
             }
             List<BuildState.FileStamp> stamps = new ArrayList<>();
             for (String input : inputs) {
@@ -581,11 +660,14 @@ public final class BpfCompiler {
                 stamps.add(BuildState.FileStamp.of(path).orElse(new BuildState.FileStamp(path.toString(), -1, -1)));
             }
             Files.move(temp, object, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            BuildState.FileStamp objectStamp = BuildState.FileStamp.of(object)
-                    .orElseThrow(() -> new IOException(object + " vanished right after it was written"));
+            Optional<BuildState.FileStamp> written = BuildState.FileStamp.of(object);
+            if (written.isEmpty()) {
+                throw new IOException(object + " vanished right after it was written");
+            }
+            BuildState.FileStamp objectStamp = written.get();
             log.debug("Wrote " + object);
             return new SourceOutcome(unit, new BuildState.Entry(unitHash(configHash, request, unit), objectStamp,
-                    List.copyOf(stamps)), List.of(), warnings);
+                    List.copyOf(stamps)), List.of(), List.copyOf(warnings));
         } finally {
             Files.deleteIfExists(temp);
             for (Path member : memberObjects) {

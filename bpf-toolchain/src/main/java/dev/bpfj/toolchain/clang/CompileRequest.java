@@ -34,6 +34,9 @@ import java.util.Optional;
  *                            also compiled on their own
  * @param clangPolicy         how clang is chosen when {@code clang} is empty: the {@code PATH}, a
  *                            pinned artifact, or the first of the two that is usable
+ * @param probeCacheDirectory where the checked clang's identity is remembered beyond the output
+ *                            directory (normally the build directory, so a build whose outputs were
+ *                            deleted does not run {@code clang --version} again), or empty
  */
 public record CompileRequest(
         Path sourceDirectory,
@@ -54,7 +57,8 @@ public record CompileRequest(
         List<String> sourceIncludes,
         List<String> sourceExcludes,
         List<LinkedObject> linkedObjects,
-        ClangPolicy clangPolicy) {
+        ClangPolicy clangPolicy,
+        Optional<Path> probeCacheDirectory) {
 
     /** The BPF targets clang knows. */
     public static final List<String> TARGETS = List.of("bpf", "bpfel", "bpfeb");
@@ -81,6 +85,7 @@ public record CompileRequest(
      * @param sourceExcludes   source patterns left out
      * @param linkedObjects    groups of sources linked into one object each
      * @param clangPolicy      how clang is chosen when none is configured
+     * @param probeCacheDirectory where the clang probe is remembered beyond the output directory, or empty
      */
     public CompileRequest {
         sourceDirectory = Objects.requireNonNull(sourceDirectory, "sourceDirectory").toAbsolutePath().normalize();
@@ -106,6 +111,7 @@ public record CompileRequest(
         sourceExcludes = List.copyOf(sourceExcludes);
         linkedObjects = List.copyOf(linkedObjects);
         Objects.requireNonNull(clangPolicy, "clangPolicy");
+        Objects.requireNonNull(probeCacheDirectory, "probeCacheDirectory");
     }
 
     /**
@@ -142,6 +148,7 @@ public record CompileRequest(
         private List<String> sourceExcludes = List.of();
         private List<LinkedObject> linkedObjects = List.of();
         private ClangPolicy clangPolicy = ClangPolicy.SYSTEM_ONLY;
+        private Optional<Path> probeCacheDirectory = Optional.empty();
 
         private Builder(Path sourceDirectory, Path outputDirectory) {
             this.sourceDirectory = sourceDirectory;
@@ -251,12 +258,23 @@ public record CompileRequest(
             return this;
         }
 
+        /**
+         * @param value a directory that outlives the output directory (the build directory), where the
+         *              checked clang's version and llvm-strip are remembered while the binary is unchanged,
+         *              or {@code null} for none
+         * @return this builder
+         */
+        public Builder probeCacheDirectory(Path value) {
+            probeCacheDirectory = Optional.ofNullable(value);
+            return this;
+        }
+
         /** @return the request */
         public CompileRequest build() {
             return new CompileRequest(sourceDirectory, outputDirectory, projectDirectory, clang, includes, cflags,
                     target, arch, osArch, strip, failOnWarning, vmlinuxHeader, vmlinuxGenerator,
                     systemIncludeDirectories, parallelism, sourceIncludes, sourceExcludes, linkedObjects,
-                    clangPolicy);
+                    clangPolicy, probeCacheDirectory);
         }
     }
 }

@@ -119,6 +119,11 @@ final class IncludeScanner {
      * @return {@code true} if found
      */
     static boolean exists(String name, List<Path> directories) {
-        return directories.stream().anyMatch(dir -> Files.isRegularFile(dir.resolve(name)));
+        for (Path dir : directories) {
+            if (Files.isRegularFile(dir.resolve(name))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -34,7 +34,7 @@ public interface VmlinuxHeaderProvider {
      * @return a provider that offers nothing
      */
     static VmlinuxHeaderProvider none() {
-        return (directory, log) -> false;
+        return NoVmlinuxHeader.INSTANCE;
     }
 
     /**
@@ -75,5 +75,18 @@ public interface VmlinuxHeaderProvider {
      */
     static VmlinuxHeaderProvider ofOptionalFile(Optional<Path> header) {
         return header.map(VmlinuxHeaderProvider::ofFile).orElseGet(VmlinuxHeaderProvider::none);
+    }
+}
+
+/** The provider that never has a header: a class, as every request's default, rather than a lambda (see BpfCompiler). */
+final class NoVmlinuxHeader implements VmlinuxHeaderProvider {
+    static final NoVmlinuxHeader INSTANCE = new NoVmlinuxHeader();
+
+    private NoVmlinuxHeader() {
+    }
+
+    @Override
+    public boolean provide(Path directory, BuildLog log) {
+        return false;
     }
 }

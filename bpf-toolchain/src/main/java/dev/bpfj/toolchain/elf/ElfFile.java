@@ -318,7 +318,12 @@ public final class ElfFile {
                 ElfSection target = sections.get(section.info());
                 long targetSize = target.size();
                 int count = (int) (section.size() / entrySize);
-                List<ElfRelocation> list = result.computeIfAbsent(target.index(), k -> new ArrayList<>());
+                // No computeIfAbsent or replaceAll lambdas: a lambda's first use costs a fresh JVM about a millisecond.
+                List<ElfRelocation> list = result.get(target.index());
+                if (list == null) {
+                    list = new ArrayList<>();
+                    result.put(target.index(), list);
+                }
                 for (int i = 0; i < count; i++) {
                     long at = section.offset() + (long) i * entrySize;
                     long offset = u64(at);
@@ -337,7 +342,9 @@ public final class ElfFile {
                     list.add(new ElfRelocation(offset, symbols.get((int) symbolIndex), (int) info, addend));
                 }
             }
-            result.replaceAll((k, v) -> Collections.unmodifiableList(v));
+            for (Map.Entry<Integer, List<ElfRelocation>> entry : result.entrySet()) {
+                entry.setValue(Collections.unmodifiableList(entry.getValue()));
+            }
             return result;
         }
 

@@ -98,13 +98,26 @@ final class ObjectReader {
 
     // ---------------------------------------------------------------- programs
 
+    /** Orders variables by offset; a class, not a method reference, for the reason in indexFunctions. */
+    private static final Comparator<GlobalVariable> BY_OFFSET = new Comparator<>() {
+        @Override
+        public int compare(GlobalVariable a, GlobalVariable b) {
+            return Long.compare(a.offset(), b.offset());
+        }
+    };
+
     private void indexFunctions() {
         for (ElfSymbol symbol : elf.symbols()) {
             if (symbol.isFunction() && !symbol.isUndefined() && symbol.sectionIndex() < elf.sections().size()) {
                 ElfSection section = elf.sections().get(symbol.sectionIndex());
                 if (section.isExecutable()) {
-                    functionsBySection.computeIfAbsent(section.index(), k -> new TreeMap<>())
-                            .putIfAbsent(symbol.value(), symbol);
+                    // No computeIfAbsent lambda: a lambda's first use costs a fresh JVM about a millisecond.
+                    TreeMap<Long, ElfSymbol> functions = functionsBySection.get(section.index());
+                    if (functions == null) {
+                        functions = new TreeMap<>();
+                        functionsBySection.put(section.index(), functions);
+                    }
+                    functions.putIfAbsent(symbol.value(), symbol);
                 }
             }
         }
@@ -264,11 +277,12 @@ final class ObjectReader {
                         + "-byte .maps section");
             }
             Map<Long, String> ownSlots = new HashMap<>();
-            slotSymbols.forEach((at2, symbol) -> {
+            for (Map.Entry<Long, String> slot : slotSymbols.entrySet()) {
+                long at2 = slot.getKey();
                 if (at2 >= offset && at2 < offset + info.size()) {
-                    ownSlots.put(at2, symbol);
+                    ownSlots.put(at2, slot.getValue());
                 }
-            });
+            }
             maps.add(mapDefinition(var.name(), var.typeId(), var.id(), section.offset() + offset, offset, ownSlots, 0));
         }
         return maps;
@@ -444,7 +458,7 @@ final class ObjectReader {
                     ? variablesFromBtf(section, datasec.get())
                     : variablesFromSymbols(section);
             result.add(new GlobalSection(section.name(), section.index(), kind, section.size(), variables,
-                    datasec.map(BtfType::id).orElse(0), image));
+                    datasec.isPresent() ? datasec.get().id() : 0, image));
         }
         return result;
     }
@@ -465,7 +479,7 @@ final class ObjectReader {
             variables.add(new GlobalVariable(var.name(), section.name(), offset, info.size(), var.typeId(),
                     var.linkage()));
         }
-        variables.sort(Comparator.comparingLong(GlobalVariable::offset));
+        variables.sort(BY_OFFSET);
         return variables;
     }
 
@@ -509,7 +523,7 @@ final class ObjectReader {
             variables.add(new GlobalVariable(symbol.name(), section.name(), symbol.value(), symbol.size(), 0,
                     symbol.isGlobal() ? BtfLinkage.GLOBAL : BtfLinkage.STATIC));
         }
-        variables.sort(Comparator.comparingLong(GlobalVariable::offset));
+        variables.sort(BY_OFFSET);
         return variables;
     }
 

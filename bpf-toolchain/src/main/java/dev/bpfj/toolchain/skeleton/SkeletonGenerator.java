@@ -1,6 +1,7 @@
 package dev.bpfj.toolchain.skeleton;
 
 import dev.bpfj.toolchain.btf.Btf;
+import dev.bpfj.toolchain.btf.BtfDatasec;
 import dev.bpfj.toolchain.btf.BtfFunc;
 import dev.bpfj.toolchain.btf.BtfFuncProto;
 import dev.bpfj.toolchain.btf.BtfKind;
@@ -133,8 +134,14 @@ public final class SkeletonGenerator {
     private String generateChecked(BpfObjectSpec spec, String packageName, List<String> extraTypes)
             throws BpfBuildException {
         String file = spec.fileName();
-        Btf btf = spec.btf().orElseThrow(() -> new BpfBuildException("cannot generate a skeleton for " + file
-                + ": it has no .BTF section; compile it with -g (bpf:compile does by default)"));
+        // Here and below: loops and plain comparators rather than streams, lambdas and method references.
+        // Each lambda's first use costs the fresh JVM of a Maven build about a millisecond, and this code
+        // runs once per build.
+        if (spec.btf().isEmpty()) {
+            throw new BpfBuildException("cannot generate a skeleton for " + file
+                    + ": it has no .BTF section; compile it with -g (bpf:compile does by default)");
+        }
+        Btf btf = spec.btf().get();
         String className = className(fileNameOnly(file));
         refuseUndecodableNames(spec);
         Set<String> fixed = new HashSet<>(FIXED_CLASSES);
@@ -156,11 +163,11 @@ public final class SkeletonGenerator {
         StructEmitter structs = new StructEmitter(btf, types, spec.byteOrder());
         SourceBuilder body = new SourceBuilder();
         body.line("");
-        for (TypeModel.StructType type : sorted(types.structs(), TypeModel.StructType::javaName)) {
+        for (TypeModel.StructType type : sorted(types.structs())) {
             body.line("");
             structs.structClass(body, type);
         }
-        for (TypeModel.EnumType type : sorted(types.enums(), TypeModel.EnumType::javaName)) {
+        for (TypeModel.EnumType type : sorted(types.enums())) {
             body.line("");
             structs.enumClass(body, type);
         }
@@ -203,9 +210,16 @@ public final class SkeletonGenerator {
      */
     private static void refuseUndecodableNames(BpfObjectSpec spec) throws BpfBuildException {
         List<String> bad = new ArrayList<>();
-        spec.maps().stream().filter(m -> m.name().indexOf('\uFFFD') >= 0).forEach(m -> bad.add("map " + m.name()));
-        spec.programs().stream().filter(p -> p.name().indexOf('\uFFFD') >= 0)
-                .forEach(p -> bad.add("program " + p.name()));
+        for (MapSpec m : spec.maps()) {
+            if (m.name().indexOf('\uFFFD') >= 0) {
+                bad.add("map " + m.name());
+            }
+        }
+        for (ProgramSpec p : spec.programs()) {
+            if (p.name().indexOf('\uFFFD') >= 0) {
+                bad.add("program " + p.name());
+            }
+        }
         if (!bad.isEmpty()) {
             throw new BpfBuildException("cannot generate a skeleton for " + spec.fileName() + ": the names of "
                     + String.join(", ", bad) + " are not valid UTF-8 (shown with \uFFFD), so the skeleton could"
@@ -213,16 +227,61 @@ public final class SkeletonGenerator {
         }
     }
 
+    private static List<String> codes(List<String> names) {
+        List<String> codes = new ArrayList<>(names.size());
+        for (String name : names) {
+            codes.add(SourceBuilder.code(name));
+        }
+        return codes;
+    }
+
     private static String fileNameOnly(String path) {
         int slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
         return path.substring(slash + 1);
     }
 
-    private static <T> List<T> sorted(List<T> list, java.util.function.Function<T, String> key) {
+    /** A copy sorted by {@link #nameOf}. */
+    private static <T> List<T> sorted(List<T> list) {
         List<T> copy = new ArrayList<>(list);
-        copy.sort(Comparator.comparing(key));
+        copy.sort(BY_NAME);
         return copy;
     }
+
+    /** The name the generator orders things by: maps, programs, sections by name, types by Java name. */
+    private static String nameOf(Object item) {
+        if (item instanceof MapSpec map) {
+            return map.name();
+        }
+        if (item instanceof ProgramSpec program) {
+            return program.name();
+        }
+        if (item instanceof GlobalSection section) {
+            return section.name();
+        }
+        if (item instanceof TypeModel.StructType struct) {
+            return struct.javaName();
+        }
+        if (item instanceof TypeModel.EnumType type) {
+            return type.javaName();
+        }
+        throw new IllegalArgumentException("no name for " + item);
+    }
+
+    private static final Comparator<Object> BY_NAME = new Comparator<>() {
+        @Override
+        public int compare(Object a, Object b) {
+            return nameOf(a).compareTo(nameOf(b));
+        }
+    };
+
+    /** Variables by offset, then name. */
+    private static final Comparator<GlobalVariable> BY_OFFSET_THEN_NAME = new Comparator<>() {
+        @Override
+        public int compare(GlobalVariable a, GlobalVariable b) {
+            int byOffset = Long.compare(a.offset(), b.offset());
+            return byOffset != 0 ? byOffset : a.name().compareTo(b.name());
+        }
+    };
 
     // ---------------------------------------------------------------- model
 
@@ -234,7 +293,7 @@ public final class SkeletonGenerator {
         reservedClasses.add(className);
         JavaNames.Scope classes = new JavaNames.Scope(reservedClasses);
         List<MapPart> parts = new ArrayList<>();
-        for (MapSpec map : sorted(spec.maps(), MapSpec::name)) {
+        for (MapSpec map : sorted(spec.maps())) {
             Shape key = null;
             Shape value = null;
             Optional<MapType> type = map.mapType();
@@ -251,8 +310,12 @@ public final class SkeletonGenerator {
                 }
             } else {
                 // Keep the types of other maps' keys and values too: they name structs users want.
-                map.keyTypeId().ifPresent(id -> types.shapeOf(id, map.name() + "_key"));
-                map.valueTypeId().ifPresent(id -> types.shapeOf(id, map.name() + "_value"));
+                if (map.keyTypeId().isPresent()) {
+                    types.shapeOf(map.keyTypeId().getAsInt(), map.name() + "_key");
+                }
+                if (map.valueTypeId().isPresent()) {
+                    types.shapeOf(map.valueTypeId().getAsInt(), map.name() + "_value");
+                }
             }
             String accessor = accessors.claim(JavaNames.lowerCamel(map.name()));
             String cls = classes.claim(JavaNames.upperCamel(map.name()) + "Map");
@@ -268,25 +331,30 @@ public final class SkeletonGenerator {
         }
         JavaNames.Scope accessors = new JavaNames.Scope(taken);
         List<InternalMap> out = new ArrayList<>();
-        for (GlobalSection section : sorted(spec.globalSections(), GlobalSection::name)) {
+        for (GlobalSection section : sorted(spec.globalSections())) {
             out.add(new InternalMap(section.name(), accessors.claim(JavaNames.lowerCamel(section.name().substring(1))),
                     InternalKind.GLOBAL));
         }
         // libbpf (and bpftool's skeleton) also has a map for the __kconfig externs and one per
         // struct_ops variable; they are not in .maps, so the reader does not list them as maps.
-        if (spec.externs().stream().anyMatch(v -> v.section().equals(".kconfig"))) {
+        boolean kconfig = false;
+        for (GlobalVariable v : spec.externs()) {
+            kconfig |= v.section().equals(".kconfig");
+        }
+        if (kconfig) {
             out.add(new InternalMap(".kconfig", accessors.claim("kconfig"), InternalKind.KCONFIG));
         }
         Optional<Btf> btf = spec.btf();
         List<String> structOps = new ArrayList<>();
         for (String name : List.of(".struct_ops", ".struct_ops.link")) {
-            btf.flatMap(b -> b.datasec(name)).ifPresent(sec -> {
-                for (BtfVarSecinfo info : sec.vars()) {
+            Optional<BtfDatasec> sec = btf.isPresent() ? btf.get().datasec(name) : Optional.empty();
+            if (sec.isPresent()) {
+                for (BtfVarSecinfo info : sec.get().vars()) {
                     if (btf.get().type(info.typeId()) instanceof BtfVar v && !v.name().isEmpty()) {
                         structOps.add(v.name());
                     }
                 }
-            });
+            }
         }
         structOps.sort(null);
         for (String name : structOps) {
@@ -298,11 +366,14 @@ public final class SkeletonGenerator {
     private List<GlobalPart> globalParts(BpfObjectSpec spec, Btf btf, TypeModel types, JavaNames.Scope classes,
             JavaNames.Scope accessors) {
         List<GlobalPart> parts = new ArrayList<>();
-        for (GlobalSection section : sorted(spec.globalSections(), GlobalSection::name)) {
-            List<GlobalVariable> visible = section.variables().stream()
-                    .filter(v -> v.linkage() != BtfLinkage.STATIC)
-                    .sorted(Comparator.comparingLong(GlobalVariable::offset).thenComparing(GlobalVariable::name))
-                    .toList();
+        for (GlobalSection section : sorted(spec.globalSections())) {
+            List<GlobalVariable> visible = new ArrayList<>();
+            for (GlobalVariable v : section.variables()) {
+                if (v.linkage() != BtfLinkage.STATIC) {
+                    visible.add(v);
+                }
+            }
+            visible.sort(BY_OFFSET_THEN_NAME);
             if (visible.isEmpty()) {
                 continue;
             }
@@ -328,10 +399,13 @@ public final class SkeletonGenerator {
     private KconfigPart kconfigPart(BpfObjectSpec spec, TypeModel types, JavaNames.Scope classes,
             JavaNames.Scope accessors) {
         // .ksyms externs are kernel addresses libbpf resolves for the BPF side only; bpftool exposes none.
-        List<GlobalVariable> externs = spec.externs().stream()
-                .filter(v -> v.section().equals(".kconfig"))
-                .sorted(Comparator.comparingLong(GlobalVariable::offset).thenComparing(GlobalVariable::name))
-                .toList();
+        List<GlobalVariable> externs = new ArrayList<>();
+        for (GlobalVariable v : spec.externs()) {
+            if (v.section().equals(".kconfig")) {
+                externs.add(v);
+            }
+        }
+        externs.sort(BY_OFFSET_THEN_NAME);
         if (externs.isEmpty()) {
             return null;
         }
@@ -354,7 +428,7 @@ public final class SkeletonGenerator {
     private List<ProgPart> progParts(BpfObjectSpec spec, Btf btf, TypeModel types) {
         JavaNames.Scope accessors = new JavaNames.Scope(Set.of());
         List<ProgPart> parts = new ArrayList<>();
-        for (ProgramSpec program : sorted(spec.programs(), ProgramSpec::name)) {
+        for (ProgramSpec program : sorted(spec.programs())) {
             if (program.btfFuncId() > 0 && btf.type(program.btfFuncId()) instanceof BtfFunc func
                     && btf.type(func.protoId()) instanceof BtfFuncProto proto) {
                 for (BtfParam param : proto.params()) {
@@ -455,7 +529,7 @@ public final class SkeletonGenerator {
                 "taken twice gets {@code 2}, {@code 3}, ... in declaration order. C unsigned integers keep",
                 "their width ({@code __u32} is an {@code int}); the {@code ...Unsigned()} accessors widen them."));
         doc.addAll(requirementsDoc);
-        out.javadoc(doc.toArray(String[]::new));
+        out.javadoc(doc.toArray(new String[0]));
         out.open("public final class " + className + " implements AutoCloseable");
     }
 
@@ -987,7 +1061,7 @@ public final class SkeletonGenerator {
                 List<String> getDoc = new ArrayList<>(List.of("Reads one element of " + decl + ".", ""));
                 getDoc.addAll(docs);
                 getDoc.add("@return the element");
-                out.javadoc(getDoc.toArray(String[]::new));
+                out.javadoc(getDoc.toArray(new String[0]));
                 out.open("public " + s.prim().java + " " + n + "(" + params + ")");
                 out.line("return data.get" + s.prim().globalSuffix + "(" + position + ");");
                 out.close();
@@ -996,7 +1070,7 @@ public final class SkeletonGenerator {
                 setDoc.addAll(docs);
                 setDoc.add("@param value the new value");
                 setDoc.add("@return this section");
-                out.javadoc(setDoc.toArray(String[]::new));
+                out.javadoc(setDoc.toArray(new String[0]));
                 out.open("public " + x + " " + n + "(" + params + ", " + s.prim().java + " value)");
                 out.line("data.set" + s.prim().globalSuffix + "(" + position + ", value);");
                 out.line("return this;");
@@ -1005,7 +1079,7 @@ public final class SkeletonGenerator {
                 List<String> getDoc = new ArrayList<>(List.of("One element of " + decl + ".", ""));
                 getDoc.addAll(docs);
                 getDoc.add("@return a view of it, shared by every call (re-pointed each time)");
-                out.javadoc(getDoc.toArray(String[]::new));
+                out.javadoc(getDoc.toArray(new String[0]));
                 out.open("public " + s.javaName() + " " + n + "(" + params + ")");
                 out.line("return child" + index + ".wrap(data.segment(), " + position + ");");
                 out.close();
@@ -1085,7 +1159,7 @@ public final class SkeletonGenerator {
         out.close();
         for (MapPart m : maps) {
             out.line("");
-            String type = m.spec().mapType().map(Enum::name).orElse("type " + m.spec().type());
+            String type = m.spec().mapType().isPresent() ? m.spec().mapType().get().name() : "type " + m.spec().type();
             out.javadoc("The map " + SourceBuilder.code(m.spec().name()) + " (" + type + ", max_entries "
                     + m.spec().maxEntries() + ").", "", "@return its accessor");
             out.open("public " + m.className() + " " + m.accessor() + "()");
@@ -1342,7 +1416,7 @@ public final class SkeletonGenerator {
      * application; the Javadoc names this object's typed attach methods for them.
      */
     private void attachAllMethod(SourceBuilder out, BpfObjectSpec spec) {
-        List<String> typed = AttachMethods.typedPrograms(sorted(spec.programs(), ProgramSpec::name));
+        List<String> typed = AttachMethods.typedPrograms(sorted(spec.programs()));
         List<String> doc = new ArrayList<>(List.of(
                 "Attaches every loaded program whose section names its hook, as libbpf's skeleton attach does;",
                 "the links appear in {@link #links()}. Programs whose section names no target libbpf can attach",
@@ -1350,11 +1424,11 @@ public final class SkeletonGenerator {
                 "or {@code usdt}...) are left for the application and returned by name."));
         if (!typed.isEmpty()) {
             doc.add("In this object those get typed attach methods here: "
-                    + String.join(", ", typed.stream().map(SourceBuilder::code).toList()) + ".");
+                    + String.join(", ", codes(typed)) + ".");
         }
         doc.addAll(List.of("", "@return the names of the loaded programs left unattached, in the object's order",
                 "@throws IllegalStateException when not loaded"));
-        out.javadoc(doc.toArray(String[]::new));
+        out.javadoc(doc.toArray(new String[0]));
         out.open("public List<String> attach()");
         out.line("links.add(object.attachAll());");
         out.line("List<String> left = new ArrayList<>();");
@@ -1375,7 +1449,11 @@ public final class SkeletonGenerator {
                 structOps.add(map.section());
             }
         }
-        AttachMethods.emit(out, progs.stream().map(ProgPart::spec).toList(), structOps, names);
+        List<ProgramSpec> specs = new ArrayList<>(progs.size());
+        for (ProgPart prog : progs) {
+            specs.add(prog.spec());
+        }
+        AttachMethods.emit(out, specs, structOps, names);
     }
 
     private void helpers(SourceBuilder out, boolean bits, boolean bigEndian) {

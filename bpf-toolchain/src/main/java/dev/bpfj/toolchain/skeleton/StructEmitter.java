@@ -270,7 +270,7 @@ final class StructEmitter {
             }
             return "MemoryLayout.unionLayout(" + String.join(", ", elements) + ")";
         }
-        members.sort(Comparator.comparingLong(BtfMember::bitOffset));
+        members.sort(BY_BIT_OFFSET);
         long position = 0;
         for (BtfMember m : members) {
             if (m.isBitfield() || m.bitOffset() % 8 != 0 || !btf.hasSize(m.typeId())) {
@@ -538,7 +538,7 @@ final class StructEmitter {
         for (String[] p : parts) {
             all.addAll(List.of(p));
         }
-        return all.toArray(String[]::new);
+        return all.toArray(new String[0]);
     }
 
     /**
@@ -616,16 +616,16 @@ final class StructEmitter {
                 } else {
                     out.line("List<byte[]> " + v + " = new ArrayList<>(" + count + ");");
                 }
-                loops(out, a.dims(), () -> {
-                    String call = n + "(" + indexArgs(a.dims().size()) + ")";
-                    if (a.element() instanceof Shape.Scalar) {
-                        out.line(v + "[" + flatInt(a.dims()) + "] = " + call + ";");
-                    } else if (a.element() instanceof Shape.Struct) {
-                        out.line(v + ".add(" + call + ".snapshot());");
-                    } else {
-                        out.line(v + ".add(" + call + ");");
-                    }
-                });
+                openLoops(out, a.dims());
+                String call = n + "(" + indexArgs(a.dims().size()) + ")";
+                if (a.element() instanceof Shape.Scalar) {
+                    out.line(v + "[" + flatInt(a.dims()) + "] = " + call + ";");
+                } else if (a.element() instanceof Shape.Struct) {
+                    out.line(v + ".add(" + call + ".snapshot());");
+                } else {
+                    out.line(v + ".add(" + call + ");");
+                }
+                closeLoops(out, a.dims());
                 args.add(v);
             } else {
                 args.add(n + "()");
@@ -655,11 +655,25 @@ final class StructEmitter {
         return expr.toString();
     }
 
-    private static void loops(SourceBuilder out, List<Long> dims, Runnable body) {
+    private static final Comparator<BtfMember> BY_BIT_OFFSET = new Comparator<>() {
+        @Override
+        public int compare(BtfMember a, BtfMember b) {
+            return Long.compare(a.bitOffset(), b.bitOffset());
+        }
+    };
+
+    /**
+     * Opens one loop per dimension ({@code i0}, {@code i1}, ...); {@link #closeLoops} closes them. Two calls
+     * around the body rather than a lambda: each lambda's first use costs the fresh JVM of a Maven build
+     * about a millisecond, and the skeleton is generated once per build.
+     */
+    private static void openLoops(SourceBuilder out, List<Long> dims) {
         for (int d = 0; d < dims.size(); d++) {
             out.open("for (int i" + d + " = 0; i" + d + " < " + dims.get(d) + "; i" + d + "++)");
         }
-        body.run();
+    }
+
+    private static void closeLoops(SourceBuilder out, List<Long> dims) {
         for (int d = 0; d < dims.size(); d++) {
             out.close();
         }
@@ -699,7 +713,7 @@ final class StructEmitter {
             docs.add("@param " + comp.name() + " " + SourceBuilder.code(comp.field().cDecl()));
             declared.add(comp.type() + " " + comp.name());
         }
-        out.javadoc(docs.toArray(String[]::new));
+        out.javadoc(docs.toArray(new String[0]));
         out.open("public record Snapshot(" + String.join(", ", declared) + ")");
         out.javadoc("Checks and copies the components so that the record stays immutable.");
         out.open("public Snapshot");
@@ -747,16 +761,16 @@ final class StructEmitter {
             String n = comp.name();
             String j = f.javaName();
             if (f.shape() instanceof Shape.Array a) {
-                loops(out, a.dims(), () -> {
-                    String idx = a.element() instanceof Shape.Scalar ? "[" + flatInt(a.dims()) + "]"
-                            : ".get(" + flatInt(a.dims()) + ")";
-                    if (a.element() instanceof Shape.Struct st) {
-                        out.line(n + idx + ".write(target, offset + " + f.offset() + "L + (long) (" + flatInt(a.dims())
-                                + ") * " + st.size() + "L);");
-                    } else {
-                        out.line("view." + j + "(" + indexArgs(a.dims().size()) + ", " + n + idx + ");");
-                    }
-                });
+                openLoops(out, a.dims());
+                String idx = a.element() instanceof Shape.Scalar ? "[" + flatInt(a.dims()) + "]"
+                        : ".get(" + flatInt(a.dims()) + ")";
+                if (a.element() instanceof Shape.Struct st) {
+                    out.line(n + idx + ".write(target, offset + " + f.offset() + "L + (long) (" + flatInt(a.dims())
+                            + ") * " + st.size() + "L);");
+                } else {
+                    out.line("view." + j + "(" + indexArgs(a.dims().size()) + ", " + n + idx + ");");
+                }
+                closeLoops(out, a.dims());
             } else if (f.shape() instanceof Shape.Struct) {
                 out.line(n + ".write(target, offset + " + f.offset() + "L);");
             } else {
@@ -764,7 +778,11 @@ final class StructEmitter {
             }
         }
         out.close();
-        if (comps.stream().anyMatch(comp -> comp.type().endsWith("[]") || comp.type().startsWith("List<byte[]"))) {
+        boolean arrays = false;
+        for (Component comp : comps) {
+            arrays |= comp.type().endsWith("[]") || comp.type().startsWith("List<byte[]");
+        }
+        if (arrays) {
             equalsHashToString(out, comps);
         }
         out.close();

@@ -144,6 +144,64 @@ class BpfCompilerTest {
     }
 
     @Test
+    void probeCacheOutlivesTheOutputDirectoryAndFollowsTheBinary() throws Exception {
+        Path root = project(dir.resolve("p"), "one");
+        Path cache = root.resolve("target");
+        Path real = ClangLocator.fromEnvironment().locate(java.util.Optional.empty());
+        Path calls = dir.resolve("version-calls");
+        Path wrapper = Files.createDirectories(dir.resolve("bin")).resolve("clang");
+        String counting = "if [ \"$1\" = --version ]; then echo x >> " + calls + "; fi\n";
+        Files.writeString(wrapper, "#!/bin/sh\n" + counting + "exec " + real + " \"$@\"\n");
+        Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertEquals(1, compile(request(root).clang(wrapper).strip(false).probeCacheDirectory(cache).build())
+                .compiledCount());
+        assertEquals(1, versionCalls(calls));
+
+        // The outputs (and the build state with them) deleted: the object is rebuilt, clang is not probed again.
+        deleteTree(root.resolve("target/bpf"));
+        assertEquals(1, compile(request(root).clang(wrapper).strip(false).probeCacheDirectory(cache).build())
+                .compiledCount());
+        assertEquals(1, versionCalls(calls));
+
+        // Same path, another binary: probed again, and the new version is what the build uses.
+        Files.writeString(wrapper, "#!/bin/sh\n" + counting + "if [ \"$1\" = --version ]; then"
+                + " echo 'clang version 99.1.0 (test)'; exit 0; fi\nexec " + real + " \"$@\"\n");
+        deleteTree(root.resolve("target/bpf"));
+        assertEquals(1, compile(request(root).clang(wrapper).strip(false).probeCacheDirectory(cache).build())
+                .compiledCount());
+        assertEquals(2, versionCalls(calls));
+        assertTrue(log.lines().stream().anyMatch(l -> l.contains("with clang 99.1.0")), log.lines().toString());
+
+        // A damaged cache file is ignored (probed again) and replaced.
+        List<Path> cacheFiles;
+        try (var files = Files.list(cache)) {
+            cacheFiles = files.filter(f -> f.getFileName().toString().startsWith(".bpfj-clang-")).toList();
+        }
+        assertEquals(1, cacheFiles.size(), cacheFiles.toString());
+        for (String damage : List.of("bpfj-state\t1\nclang\tnot numbers\n", "garbage")) {
+            Files.writeString(cacheFiles.get(0), damage);
+            deleteTree(root.resolve("target/bpf"));
+            int before = versionCalls(calls);
+            assertEquals(1, compile(request(root).clang(wrapper).strip(false).probeCacheDirectory(cache).build())
+                    .compiledCount());
+            assertEquals(before + 1, versionCalls(calls));
+            assertTrue(Files.readString(cacheFiles.get(0)).contains("99.1.0"));
+        }
+    }
+
+    private static int versionCalls(Path calls) throws IOException {
+        return Files.exists(calls) ? Files.readAllLines(calls).size() : 0;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    @Test
     void deletedObjectOrSourceIsNoticed() throws Exception {
         Path root = project(dir, "one", "two");
         compile(request(root).build());
