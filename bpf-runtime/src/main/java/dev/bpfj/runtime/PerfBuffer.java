@@ -257,17 +257,20 @@ public final class PerfBuffer implements AutoCloseable {
                     throw new BpfException("read perf buffer of map", map.name(), 0,
                             "a record on CPU " + ring.cpu + " is " + size + " bytes, shorter than its header");
                 }
-                MemorySegment record = offset + size <= ring.data.byteSize() ? ring.data.asSlice(offset, size)
-                        : contiguous(ring.data, offset, size);
-                int type = record.get(ValueLayout.JAVA_INT, 0);
+                // A record that runs past the end of the ring is copied into one piece; the common
+                // one is read in place, with one slice (the sample handed over) and no other object.
+                boolean inPlace = offset + size <= ring.data.byteSize();
+                MemorySegment record = inPlace ? ring.data : contiguous(ring.data, offset, size);
+                long at = inPlace ? offset : 0;
+                int type = record.get(ValueLayout.JAVA_INT, at);
                 tail += size;
                 if (type == RECORD_SAMPLE) {
                     handled++;
-                    int length = record.get(ValueLayout.JAVA_INT, HEADER_SIZE);
-                    sampleHandler.onSample(ring.cpu, record.asSlice(HEADER_SIZE + 4,
+                    int length = record.get(ValueLayout.JAVA_INT, at + HEADER_SIZE);
+                    sampleHandler.onSample(ring.cpu, record.asSlice(at + HEADER_SIZE + 4,
                             Math.min(Integer.toUnsignedLong(length), size - HEADER_SIZE - 4L)));
                 } else if (type == RECORD_LOST) {
-                    lost(ring.cpu, record.get(ValueLayout.JAVA_LONG, HEADER_SIZE + 8));
+                    lost(ring.cpu, record.get(ValueLayout.JAVA_LONG, at + HEADER_SIZE + 8));
                 }
                 if (guard.isClosed()) {
                     break;
