@@ -86,6 +86,21 @@ def cpu_seconds(pid):
     return (int(rest[11]) + int(rest[12])) / CLK_TCK
 
 
+def compiler_cpu_seconds(pid):
+    """utime + stime of a JVM's JIT compiler threads ("C1/C2 CompilerThread"), in seconds."""
+    total = 0
+    for task in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, task)) as f:
+                text = f.read()
+        except OSError:
+            continue
+        if "CompilerThre" in text[text.index("(") + 1:text.rindex(")")]:
+            rest = text.rsplit(")", 1)[1].split()
+            total += int(rest[11]) + int(rest[12])
+    return total / CLK_TCK
+
+
 def wait_idle(pid, quiet_polls=3, interval=0.05, cap=10.0):
     """Waits until a process has used no CPU for quiet_polls polls in a row: it has drained its backlog."""
     last, quiet, deadline = cpu_seconds(pid), 0, time.monotonic() + cap
@@ -304,6 +319,7 @@ class Bench:
                 if read_line(consumer, 60) != "ready":
                     raise RuntimeError("consumer %s did not get ready: %s" % (kind, consumer.stderr.read1(2000).decode()))
                 cpu0 = cpu_seconds(consumer.pid)
+                jit0 = compiler_cpu_seconds(consumer.pid)
             lg.stdin.write(b"go\n")
             lg.stdin.close()
             load = kv(lg.stdout.read().decode())
@@ -312,6 +328,7 @@ class Bench:
             if consumer:
                 wait_idle(consumer.pid)
                 cpu = cpu_seconds(consumer.pid) - cpu0
+                jit = compiler_cpu_seconds(consumer.pid) - jit0
                 consumer.stdin.write(b"stop\n")
                 consumer.stdin.close()
                 line = read_line(consumer, 30)
@@ -322,6 +339,7 @@ class Bench:
                 lost = max(counts["lost_output"], counts["lost_perf"]) + counts["lost_inflight"]
                 result.update(events=counts["events"], events_per_s=counts["events"] / load["seconds"], lost=lost,
                               cpu_s=cpu, cpu_per_m=cpu / counts["events"] * 1e6 if counts["events"] else None,
+                              jit_per_m=jit / counts["events"] * 1e6 if counts["events"] else None,
                               missing=load["ops"] - counts["events"] - lost)
             return result
         finally:
@@ -342,6 +360,11 @@ class Bench:
                 for kind in [None] + kinds:
                     log("delivery: %d thread(s), run %d/%d, consumer %s" % (threads, r + 1, self.runs, kind or "none"))
                     runs[kind].append(self.delivery_run(kind, threads))
+            # How much of a Java consumer's CPU its JIT compilers took (part of cpu_per_m above).
+            for kind in [k for k in kinds if k.startswith("java_")]:
+                self.single("delivery.t%d.%s.jit_cpu_per_m" % (threads, kind), "delivery",
+                            "%s, %d thread(s): of its CPU per million events, the JIT compiler threads'" % (kind, threads),
+                            "CPU s/M events", [x.get("jit_per_m") for x in runs[kind]], "lower")
             base = [x["ops_per_s"] for x in runs[None]]
             self.single("delivery.t%d.baseline.ops_per_s" % threads, "delivery",
                         "load generator alone, %d thread(s)" % threads, "opens/s", base, "higher")
