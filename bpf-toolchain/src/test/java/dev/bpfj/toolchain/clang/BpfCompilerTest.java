@@ -174,6 +174,41 @@ class BpfCompilerTest {
     }
 
     @Test
+    void errorsNameTheSourceLineEvenInHeadersAndInTheBackend() throws Exception {
+        Path root = project(dir);
+        Path src = root.resolve("src/main/bpf");
+        // An error two includes deep: the message leads back to the source's #include line.
+        Files.writeString(src.resolve("outer.h"), "#include \"inner.h\"\n");
+        Files.writeString(src.resolve("inner.h"), "int inner_broken(void) { return not_declared_here; }\n");
+        Files.writeString(src.resolve("deep.bpf.c"), "#include <linux/bpf.h>\n#include \"outer.h\"\n");
+        // Signed division by a variable: clang 18+ reports it at its line, older clang crashes in the
+        // BPF backend after naming the line in a report of its own.
+        Files.writeString(src.resolve("sdiv.bpf.c"), """
+                #include <linux/bpf.h>
+                #include <bpf/bpf_helpers.h>
+
+                long divisor = 3;
+                long result;
+
+                SEC("tp/syscalls/sys_enter_getpid")
+                int halve(void *ctx)
+                {
+                	long value = bpf_ktime_get_ns();
+
+                	result = value / divisor;
+                	return 0;
+                }
+
+                char LICENSE[] SEC("license") = "GPL";
+                """);
+        BpfBuildException e = assertThrows(BpfBuildException.class, () -> compile(request(root).build()));
+        String details = String.join("\n", e.details());
+        assertTrue(details.matches("(?s).*inner\\.h:1:\\d+: error: use of undeclared identifier 'not_declared_here'"
+                + " \\(included from \\S*outer\\.h:1 <- \\S*deep\\.bpf\\.c:2\\).*"), details);
+        assertTrue(details.matches("(?s).*sdiv\\.bpf\\.c:12:\\d+: error: [Uu]nsupport(ed)? signed division.*"), details + log.lines());
+    }
+
+    @Test
     void validationErrorsKeepTheObjectOutAndWarningsFailOnlyWhenAsked() throws Exception {
         Path root = project(dir, "one");
         ObjectChecker warnsAlways = (object, source) -> List.of(new Problem(Problem.Severity.WARNING, source,
