@@ -126,6 +126,36 @@ class DiagnosisTest {
 
     @Test
     @KernelTest(needs = KernelTest.Facility.CLANG)
+    void kernelSymbolMissingFromKallsymsIsNamedAtLoad() {
+        try (BpfObject object = Fixtures.open("extern_kallsyms")) {
+            BpfException e = assertThrows(BpfException.class, object::load);
+            assertTrue(e.getMessage().startsWith("load object extern_kallsyms: "), e.getMessage());
+            assertTrue(e.hint() != null && e.hint().contains("extern 'bpfj_no_such_kernel_symbol'")
+                    && e.hint().contains("/proc/kallsyms") && e.hint().contains("__weak"), e.getMessage());
+        }
+    }
+
+    @Test
+    @KernelTest(needs = KernelTest.Facility.CLANG)
+    void attachTargetMissingFromTheKernelNamesProgramTargetAndFix() {
+        try (BpfObject object = Fixtures.open("missing_targets")) {
+            BpfException e = assertThrows(BpfException.class, object::load);
+            assertEquals("ESRCH", e.errnoName(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("load program on_missing_tracepoint (tp_btf/bpfj_no_such_tracepoint)"
+                    + " of object missing_targets: "), e.getMessage());
+            assertTrue(e.hint() != null && e.hint().startsWith("the kernel's BTF has no tracepoint bpfj_no_such_tracepoint,"),
+                    e.getMessage());
+            assertTrue(e.hint().contains("progs().onMissingTracepoint().attachTarget(...)"), e.hint());
+        }
+        // The fix the message names works: the same program with a target this kernel has loads.
+        try (BpfObject object = Fixtures.open("missing_targets")) {
+            object.program("on_missing_tracepoint").attachTarget("sys_enter");
+            object.load();
+        }
+    }
+
+    @Test
+    @KernelTest(needs = KernelTest.Facility.CLANG)
     void programRefusedBeforeVerificationIsNotCalledAVerifierRejection() {
         // This kernel has no BPF trampolines: it turns fentry programs down with EPERM before verifying.
         try (BpfObject object = Fixtures.open("fentry")) {

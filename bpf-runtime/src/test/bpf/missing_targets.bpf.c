@@ -1,0 +1,13 @@
+/* A tp_btf program whose tracepoint no kernel has: libbpf fails before the kernel sees the program. */
+#include "common.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+__u64 seen = 0;
+
+SEC("tp_btf/bpfj_no_such_tracepoint")
+int on_missing_tracepoint(__u64 *ctx)
+{
+	__sync_fetch_and_add(&seen, 1);
+	return 0;
+}
