@@ -174,6 +174,21 @@ class BpfCompilerTest {
     }
 
     @Test
+    void anotherBuildOfTheToolchainJarChecksObjectsAgain() throws Exception {
+        // The jar's identity is part of the configuration fingerprint: a plugin upgrade (or a rebuilt
+        // snapshot) with new validation rules must not call objects it never checked "up to date".
+        Path jar = dir.resolve("bpf-toolchain-1.0.jar");
+        Files.write(jar, new byte[] {1, 2, 3});
+        String first = BpfCompiler.codeIdentity(jar);
+        assertEquals(first, BpfCompiler.codeIdentity(jar));
+        Files.write(jar, new byte[] {1, 2, 3, 4});
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
+        assertFalse(first.equals(BpfCompiler.codeIdentity(jar)), first);
+        assertEquals("classes", BpfCompiler.codeIdentity(dir));
+        assertEquals("classes", BpfCompiler.codeIdentity(null));
+    }
+
+    @Test
     void errorsNameTheSourceLineEvenInHeadersAndInTheBackend() throws Exception {
         Path root = project(dir);
         Path src = root.resolve("src/main/bpf");
