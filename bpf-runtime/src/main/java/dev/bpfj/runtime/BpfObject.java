@@ -362,6 +362,14 @@ public final class BpfObject implements AutoCloseable {
         List<String> reasons = new ArrayList<>();
         for (BpfProgram program : programs) {
             if (program.autoload() && program.type() == ProgramType.UNSPEC) {
+                if (program.sectionName().equals(".text")) {
+                    // libbpf before 1.5 takes an object's only function for a program when it is in .text,
+                    // and fails at load with "missing BPF prog type, check ELF section name '.text'".
+                    reasons.add("function " + program.name() + " is the object's only function and has no SEC() "
+                            + "annotation: libbpf " + Native.libbpfVersion() + " takes it for a program without a type "
+                            + "(libbpf 1.5 and newer ignore it); give it a SEC(\"...\") if it is meant to be a program");
+                    continue;
+                }
                 LibbpfVersions.sectionTooNew(program.name(), program.sectionName()).ifPresent(reasons::add);
             }
         }

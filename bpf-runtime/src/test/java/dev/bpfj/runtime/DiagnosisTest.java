@@ -126,6 +126,23 @@ class DiagnosisTest {
 
     @Test
     @KernelTest(needs = KernelTest.Facility.CLANG)
+    void soleFunctionWithoutSectionIsExplainedWhereLibbpfTakesItForAProgram() {
+        try (BpfObject object = Fixtures.open("text_only")) {
+            boolean takenForAProgram = object.programs().stream().anyMatch(p -> p.name().equals("add_pair"));
+            if (!takenForAProgram) {
+                // libbpf 1.5 and newer: a subprogram, not a program; the object loads with no program.
+                object.load();
+                return;
+            }
+            BpfException e = assertThrows(BpfException.class, object::load);
+            assertTrue(e.getMessage().startsWith("load object text_only: "), e.getMessage());
+            assertTrue(e.hint() != null && e.hint().startsWith("function add_pair is the object's only function and has no SEC()"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    @KernelTest(needs = KernelTest.Facility.CLANG)
     void kernelSymbolMissingFromKallsymsIsNamedAtLoad() {
         try (BpfObject object = Fixtures.open("extern_kallsyms")) {
             BpfException e = assertThrows(BpfException.class, object::load);
