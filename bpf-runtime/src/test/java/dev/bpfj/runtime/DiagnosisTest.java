@@ -143,6 +143,35 @@ class DiagnosisTest {
 
     @Test
     @KernelTest(needs = KernelTest.Facility.CLANG)
+    void hooksMissingFromTheKernelAreNamedAtAttach() {
+        try (BpfObject object = Fixtures.open("missing_targets")) {
+            object.program("on_missing_tracepoint").autoload(false);
+            object.load();
+            BpfException tracepoint = assertThrows(BpfException.class, () -> object.program("on_missing_syscall").attach());
+            assertTrue(tracepoint.getMessage().startsWith("attach program on_missing_syscall (tp/syscalls/sys_enter_bpfj_no_such_call)"),
+                    tracepoint.getMessage());
+            assertTrue(tracepoint.hint() != null
+                    && tracepoint.hint().startsWith("this kernel has no tracepoint syscalls/sys_enter_bpfj_no_such_call"),
+                    tracepoint.getMessage());
+            boolean kprobes = java.nio.file.Files.exists(java.nio.file.Path.of("/sys/kernel/tracing/kprobe_events"));
+            BpfProgram kprobe = object.program("on_unlink");
+            if (kprobes) {
+                // A kernel with kprobes: the section's function is there; a made-up one is named.
+                kprobe.attach().close();
+                BpfException missing = assertThrows(BpfException.class, () -> kprobe.attachKprobe(false, "bpfj_no_such_function"));
+                assertTrue(missing.hint().startsWith("no kernel function bpfj_no_such_function can be probed"), missing.getMessage());
+            } else {
+                // No CONFIG_KPROBES (this project's CI kernel): both ways say so, not that the function is missing.
+                BpfException auto = assertThrows(BpfException.class, kprobe::attach);
+                assertTrue(auto.hint() != null && auto.hint().startsWith("this kernel cannot attach kprobes"), auto.getMessage());
+                BpfException direct = assertThrows(BpfException.class, () -> kprobe.attachKprobe(false, "do_unlinkat"));
+                assertTrue(direct.hint().startsWith("this kernel cannot attach kprobes"), direct.getMessage());
+            }
+        }
+    }
+
+    @Test
+    @KernelTest(needs = KernelTest.Facility.CLANG)
     void kernelSymbolMissingFromKallsymsIsNamedAtLoad() {
         try (BpfObject object = Fixtures.open("extern_kallsyms")) {
             BpfException e = assertThrows(BpfException.class, object::load);
