@@ -53,7 +53,10 @@ public final class BpfObject implements AutoCloseable {
     // .kconfig holds the __kconfig externs: libbpf makes it an internal, mmapable map like .rodata.
     /** libbpf's words for an extern it cannot resolve: at open (no BTF for it) or at load (not in the kernel). */
     private static final Pattern UNRESOLVED_EXTERN = Pattern.compile(
-            "failed to find BTF for extern '([^']+)'|extern \\([^)]*\\) '([^']+)': not found");
+            "failed to find BTF for extern '([^']+)'|extern \\([^)]*\\) '([^']+)': not found|extern '([^']+)' \\(strong\\): not resolved");
+    /** libbpf's words for a BTF-attached program (fentry, tp_btf, lsm...) whose target the kernel's BTF lacks. */
+    private static final Pattern MISSING_BTF_TARGET = Pattern.compile(
+            "prog '([^']+)': failed to find kernel BTF type ID of '([^']+)'");
     /** The verifier statistics line of a program it never started on. */
     private static final String NOTHING_VERIFIED = "processed 0 insns";
     private static final Pattern GLOBAL_SECTION = Pattern.compile("\\.((rodata|data|bss)(\\..*)?|kconfig)");
@@ -238,6 +241,13 @@ public final class BpfObject implements AutoCloseable {
         if (!matcher.find()) {
             return null;
         }
+        if (matcher.group(3) != null) {
+            // A __kconfig or typeless __ksym extern that the running kernel does not have.
+            return "the C code uses extern '" + matcher.group(3) + "', which libbpf could not resolve in the running kernel: "
+                    + "a __kconfig extern needs that option in the kernel's configuration (/proc/config.gz), a typeless "
+                    + "__ksym (extern const void " + matcher.group(3) + " __ksym) that symbol in /proc/kallsyms; if the "
+                    + "kernel may lack it, mark it __weak and test it in the program (bpf_ksym_exists() for a __ksym)";
+        }
         String extern = matcher.group(1) != null ? matcher.group(1) : matcher.group(2);
         boolean ksym = matcher.group(2) != null;
         return "the C code uses extern '" + extern + "', which libbpf cannot resolve: "
@@ -387,6 +397,14 @@ public final class BpfObject implements AutoCloseable {
         List<String> reasons = new ArrayList<>();
         for (BpfProgram program : programs) {
             if (program.autoload() && program.type() == ProgramType.UNSPEC) {
+                if (program.sectionName().equals(".text")) {
+                    // libbpf before 1.5 takes an object's only function for a program when it is in .text,
+                    // and fails at load with "missing BPF prog type, check ELF section name '.text'".
+                    reasons.add("function " + program.name() + " is the object's only function and has no SEC() "
+                            + "annotation: libbpf " + Native.libbpfVersion() + " takes it for a program without a type "
+                            + "(libbpf 1.5 and newer ignore it); give it a SEC(\"...\") if it is meant to be a program");
+                    continue;
+                }
                 LibbpfVersions.sectionTooNew(program.name(), program.sectionName()).ifPresent(reasons::add);
             }
         }
@@ -452,6 +470,11 @@ public final class BpfObject implements AutoCloseable {
             return new BpfException("load program", program + sectionOf(program) + " of object " + name, errno,
                     refusedHint(program, errno, log), joinLines(verifierLog, lastWarnings));
         }
+        Matcher target = MISSING_BTF_TARGET.matcher(log);
+        if (target.find()) {
+            return new BpfException("load program", target.group(1) + sectionOf(target.group(1)) + " of object " + name,
+                    errno, missingTargetHint(target.group(1), target.group(2)), lastWarnings);
+        }
         String externs = externHint(log);
         if (externs != null) {
             return new BpfException("load object", name, errno, externs, lastWarnings);
@@ -464,6 +487,34 @@ public final class BpfObject implements AutoCloseable {
             hint = Environment.BTF_HINT;
         }
         return new BpfException("load object", name, errno, hint, lastWarnings);
+    }
+
+    /**
+     * What to do about a BTF-attached program whose attach target is not in the kernel's BTF: libbpf
+     * fails before the kernel sees the program, with a bare ESRCH.
+     */
+    private String missingTargetHint(String program, String target) {
+        String section = sectionOf(program);
+        String kind = section.startsWith(" (tp_btf") ? "tracepoint" : "function";
+        return "the kernel's BTF has no " + kind + " " + target + ", the program's attach target (this kernel does not "
+                + "have it, or it is in a module that is not loaded): give the program a target this kernel has with "
+                + "BpfProgram.attachTarget(...) (in a skeleton: progs()." + javaName(program) + "().attachTarget(...)) "
+                + "before load, or turn its autoload off";
+    }
+
+    /** A C name in the skeletons' camel case ({@code file_read_fentry} is {@code fileReadFentry}). */
+    private static String javaName(String cName) {
+        StringBuilder name = new StringBuilder();
+        boolean upper = false;
+        for (char c : cName.toCharArray()) {
+            if (c == '_') {
+                upper = name.length() > 0;
+            } else {
+                name.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return name.toString();
     }
 
     /** True for a verifier log that shows the verifier never ran: empty, or nothing processed. */

@@ -147,7 +147,7 @@ public final class BpfProgram {
                 }
                 throw attachFailure("attach program", errno, log, errno == Errno.EOPNOTSUPP
                         ? "libbpf cannot attach section " + sectionName + " by itself; use attachTracepoint, "
-                        + "attachRawTracepoint, attachKprobe or attachUprobe" : null);
+                        + "attachRawTracepoint, attachKprobe or attachUprobe" : errno == Errno.ENOENT ? missingHookHint() : null);
             }
             log.log();
             return register(link);
@@ -194,8 +194,7 @@ public final class BpfProgram {
                     capture, handle, retprobe, arena.allocateFrom(function)));
             if (link == null) {
                 int errno = Native.errno(capture);
-                throw attachFailure("attach program", errno, log, errno == Errno.ENOENT
-                        ? "no kernel function " + function + " can be probed (see /proc/kallsyms)" : null);
+                throw attachFailure("attach program", errno, log, errno == Errno.ENOENT ? kprobeHint(function) : null);
             }
             log.log();
             return register(link);
@@ -272,6 +271,32 @@ public final class BpfProgram {
         } finally {
             guard.exit();
         }
+    }
+
+    /** Why the hook an auto-attached section names does not exist (ENOENT), for the kinds where that is clear. */
+    private String missingHookHint() {
+        String section = sectionName;
+        int slash = section.indexOf('/');
+        String kind = slash < 0 ? section : section.substring(0, slash);
+        String target = slash < 0 ? "" : section.substring(slash + 1);
+        return switch (kind) {
+            case "kprobe", "kretprobe", "ksyscall", "kretsyscall" -> kprobeHint(target.isEmpty() ? "(none named)" : target);
+            case "tp", "tracepoint" -> "this kernel has no tracepoint " + target + " (tracefs lists the ones it has under "
+                    + "events/; it may be named differently on this kernel or architecture, or belong to a module that"
+                    + " is not loaded)";
+            default -> null;
+        };
+    }
+
+    /** Why a kprobe on {@code function} cannot be made: no kprobes at all, or no such function. */
+    static String kprobeHint(String function) {
+        boolean kprobes = java.nio.file.Files.exists(java.nio.file.Path.of("/sys/kernel/tracing/kprobe_events"))
+                || java.nio.file.Files.exists(java.nio.file.Path.of("/sys/kernel/debug/tracing/kprobe_events"));
+        return kprobes ? "no kernel function " + function + " can be probed (not in /proc/kallsyms, inlined, renamed, "
+                + "or in a module that is not loaded)"
+                : "this kernel cannot attach kprobes: tracefs has no kprobe_events (a kernel built without "
+                + "CONFIG_KPROBES, or tracefs not mounted at /sys/kernel/tracing); tracepoints, or fentry/fexit where the "
+                + "kernel allows BPF trampolines, can often observe the same event";
     }
 
     private BpfException attachFailure(String operation, int errno, LibbpfLog.Capture log, String hint) {

@@ -679,7 +679,42 @@ public final class BpfCompiler {
     private String configHashOf(ClangCommand command, Clang clang, CompileRequest request) {
         return fingerprint(String.join("\n", command.flags()) + "\n" + clang.executable() + "\n"
                 + clang.versionText() + "\nstrip=" + request.strip() + "\nfailOnWarning=" + request.failOnWarning()
-                + "\nformat=" + FORMAT_VERSION + "\nchecker=" + checker.configuration());
+                + "\nformat=" + FORMAT_VERSION + "\nchecker=" + checker.configuration()
+                + "\ntoolchain=" + TOOLCHAIN_BUILD);
+    }
+
+    /**
+     * Which build of this toolchain runs: a new plugin release (or a rebuilt snapshot) may validate
+     * differently, so objects it did not check are checked again instead of being "up to date".
+     */
+    private static final String TOOLCHAIN_BUILD = codeIdentity(codeLocation());
+
+    private static Path codeLocation() {
+        try {
+            var source = BpfCompiler.class.getProtectionDomain().getCodeSource();
+            return source == null ? null : Path.of(source.getLocation().toURI());
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The identity of the jar the toolchain was loaded from: its name, size and modification time
+     * (cheap enough for a no-op build, and a rebuilt snapshot changes them); for classes loaded
+     * from a directory (the project's own tests) or from nowhere known, a fixed text.
+     *
+     * @param location the jar or class directory, or null
+     * @return a text that changes when the jar does
+     */
+    static String codeIdentity(Path location) {
+        if (location == null || !Files.isRegularFile(location)) {
+            return "classes";
+        }
+        try {
+            return location.getFileName() + ":" + Files.size(location) + ":" + Files.getLastModifiedTime(location).toMillis();
+        } catch (IOException e) {
+            return location.getFileName().toString();
+        }
     }
 
     /** Removes DWARF with llvm-strip -g, which keeps .BTF and .BTF.ext (they are not debug sections). */

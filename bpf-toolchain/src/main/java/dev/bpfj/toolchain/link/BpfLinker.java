@@ -451,7 +451,11 @@ public final class BpfLinker {
                 ElfSymbol def = global.definition;
                 Input file = global.definedIn;
                 // A hidden global stays global in the object, and libbpf verifies such a function with its caller.
-                symbols.add(symbol(order, names.add(global.name), ElfSymbol.STB_GLOBAL << 4 | def.type(),
+                // A name that is __weak wherever it appears (definitions and externs) stays weak, as libbpf's
+                // linker keeps it: the object is still a library whose defaults a later link may override.
+                // A strong definition or a strong extern makes it strong.
+                int bind = def.isWeak() && !global.strongReference ? ElfSymbol.STB_WEAK : ElfSymbol.STB_GLOBAL;
+                symbols.add(symbol(order, names.add(global.name), bind << 4 | def.type(),
                         global.hidden ? ElfSymbol.STV_HIDDEN : def.visibility(), file.outSection[def.sectionIndex()].index,
                         def.value() + file.outOffset[def.sectionIndex()], def.size()));
             } else {

@@ -709,6 +709,9 @@ public final class BpfObjectValidator {
 
     // ---- unreachable global functions -----------------------------------------------------------
 
+    /** The first libbpf that treats every function in .text as a subprogram, even an object's only one. */
+    private static final LibbpfVersion SOLE_TEXT_FUNCTION_IS_SUBPROGRAM = new LibbpfVersion(1, 5);
+
     private void checkUnreachableGlobals(BpfObjectSpec spec) {
         Set<String> called = new LinkedHashSet<>();
         List<ProgramSpec> all = new ArrayList<>(spec.programs());
@@ -726,6 +729,22 @@ public final class BpfObjectValidator {
             if (symbol.isWeak()) {
                 weak.add(symbol.name());
             }
+        }
+        if (spec.programs().isEmpty() && spec.subprograms().size() == 1
+                && settings.minLibbpf().isOlderThan(SOLE_TEXT_FUNCTION_IS_SUBPROGRAM)) {
+            // libbpf before 1.5 takes the only function of an object for an entry program when it is
+            // in .text ("obj->nr_programs > 1" in prog_is_subprog): one without a program type, so
+            // bpf_object__load fails with "missing BPF prog type, check ELF section name '.text'".
+            ProgramSpec function = spec.subprograms().get(0);
+            report(Rule.LIBBPF_VERSION, "function " + function.name(), "is the object's only function and has no SEC() "
+                            + "annotation: libbpf before " + SOLE_TEXT_FUNCTION_IS_SUBPROGRAM + " (configured minimum "
+                            + settings.minLibbpf() + ") takes it for a program without a type and refuses to load the "
+                            + "object (\"missing BPF prog type, check ELF section name '.text'\"); libbpf "
+                            + SOLE_TEXT_FUNCTION_IS_SUBPROGRAM + " and newer ignore it, so the object loads no program.",
+                    "add SEC(\"...\") before it if it is meant to be a program; otherwise remove it, or say that the "
+                            + "application requires libbpf " + SOLE_TEXT_FUNCTION_IS_SUBPROGRAM + " with <minLibbpf>"
+                            + SOLE_TEXT_FUNCTION_IS_SUBPROGRAM + "</minLibbpf>.");
+            return;
         }
         for (ProgramSpec function : spec.subprograms()) {
             // A __weak function is a library's offer (libbpf's usdt.bpf.h defines several), not a forgotten SEC().

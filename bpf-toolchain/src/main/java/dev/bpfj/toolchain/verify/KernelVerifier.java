@@ -6,6 +6,7 @@ import dev.bpfj.toolchain.clang.BuildLog;
 import dev.bpfj.toolchain.object.BpfObjectSpec;
 import dev.bpfj.toolchain.object.GlobalSection;
 import dev.bpfj.toolchain.object.GlobalVariable;
+import dev.bpfj.toolchain.validate.RuntimeRequirement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -91,22 +92,43 @@ public final class KernelVerifier {
         Set<String> usedMaps = new HashSet<>();
         Set<String> usedRodata = new HashSet<>();
         Set<String> usedPrograms = new HashSet<>();
+        List<String> missingSettings = new ArrayList<>();
         for (Path object : objects) {
             String fileName = object.getFileName().toString();
             String minimum = request.minimumKernels().get(fileName);
             if (minimum != null && !KernelAccess.atLeast(kernel, minimum)) {
                 log.info("bpf:verify: skipping " + fileName + ": it is marked to need kernel " + minimum
                         + " and this is " + kernel);
+                // What the configuration names in a skipped object is not a misspelling.
+                configure(new Properties(), 0, object, request, usedMaps, usedRodata, usedPrograms);
                 continue;
+            }
+            List<String> unsettable = new ArrayList<>();
+            List<String> unset = new ArrayList<>();
+            applicationSettings(object, request, unsettable, unset);
+            if (!unsettable.isEmpty()) {
+                log.warn("bpf:verify: not loading " + fileName + ": " + String.join("; ", unsettable)
+                        + "; bpf:verify has no setting for that, so only the application can load this object");
+                configure(new Properties(), 0, object, request, usedMaps, usedRodata, usedPrograms);
+                continue;
+            }
+            if (!unset.isEmpty()) {
+                missingSettings.add(fileName + ": " + String.join("; ", unset));
             }
             int index = sent.size();
             sent.add(object);
             configure(verifyRequest, index, object, request, usedMaps, usedRodata, usedPrograms);
         }
+
         unused("map", request.maxEntries().keySet(), usedMaps, "maxEntries");
         unused("read-only global", request.rodata().keySet(), usedRodata, "rodata");
         unused("program", new HashSet<>(request.skipPrograms()), usedPrograms, "skipPrograms");
         unused("program", request.attachTargets().keySet(), usedPrograms, "attachTargets");
+        if (!missingSettings.isEmpty()) {
+            // libbpf would only say "map 'x': failed to create: Invalid argument" for these.
+            throw new BpfBuildException("bpf:verify: " + missingSettings.size() + " object(s) need settings that the"
+                    + " application makes before load, and bpf:verify's configuration does not give them:", missingSettings);
+        }
         if (sent.isEmpty()) {
             return 0;
         }
@@ -196,6 +218,54 @@ public final class KernelVerifier {
             lines.add(fileName + ": after leaving out the rejected program(s): " + message);
         }
         return lines;
+    }
+
+    /**
+     * What {@code object} leaves to the application (maps sized at run time, programs without an
+     * attach target) and this goal's configuration does not give: {@code unsettable} receives what
+     * the configuration cannot give at all, {@code unset} what it can, each with the setting to add.
+     */
+    private static void applicationSettings(Path object, VerifyRequest request, List<String> unsettable, List<String> unset)
+            throws BpfBuildException, IOException {
+        BpfObjectSpec spec;
+        try {
+            spec = BpfObjectSpec.read(object);
+        } catch (BpfFormatException e) {
+            throw new BpfBuildException("bpf:verify cannot read " + object + ": " + e.getMessage());
+        }
+        for (RuntimeRequirement requirement : RuntimeRequirement.of(spec)) {
+            String name = requirement.name();
+            switch (requirement.kind()) {
+                case MAP_MAX_ENTRIES -> {
+                    if (!request.maxEntries().containsKey(name)) {
+                        unset.add("map " + name + " (" + requirement.section() + ") has max_entries 0, which the application"
+                                + " sets before load: give the size to load it with, <maxEntries><" + name + ">N</" + name
+                                + "></maxEntries>");
+                    }
+                }
+                case ATTACH_TARGET -> {
+                    if (!request.attachTargets().containsKey(name) && !request.skipPrograms().contains(name)) {
+                        unset.add("program " + name + " (SEC(\"" + requirement.section() + "\")) names no attach target,"
+                                + " which the application sets before load: give one, <attachTargets><" + name
+                                + ">function</" + name + "></attachTargets>, or leave the program out, <skipPrograms>"
+                                + "<skipProgram>" + name + "</skipProgram></skipPrograms>");
+                    }
+                }
+                case MAP_KEY_SIZE -> unsettable.add("map " + name + " (" + requirement.section() + ") has key size 0,"
+                        + " which the application sets before load (BpfMap.keySize)");
+                case MAP_VALUE_SIZE -> unsettable.add("map " + name + " (" + requirement.section() + ") has value size 0,"
+                        + " which the application sets before load (BpfMap.valueSize)");
+                case INNER_MAP -> unsettable.add("map " + name + " (" + requirement.section() + ") has no inner map,"
+                        + " which the application gives before load (BpfMap.innerMap)");
+                case ATTACH_TARGET_PROGRAM -> {
+                    if (!request.skipPrograms().contains(name)) {
+                        unsettable.add("program " + name + " (SEC(\"" + requirement.section() + "\")) replaces a function"
+                                + " of a program the application loads first (BpfProgram.attachTarget(program, function))");
+                    }
+                }
+                default -> { }
+            }
+        }
     }
 
     private void configure(Properties out, int index, Path object, VerifyRequest request, Set<String> usedMaps,

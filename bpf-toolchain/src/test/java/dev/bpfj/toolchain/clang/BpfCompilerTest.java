@@ -232,6 +232,58 @@ class BpfCompilerTest {
     }
 
     @Test
+    void anotherBuildOfTheToolchainJarChecksObjectsAgain() throws Exception {
+        // The jar's identity is part of the configuration fingerprint: a plugin upgrade (or a rebuilt
+        // snapshot) with new validation rules must not call objects it never checked "up to date".
+        Path jar = dir.resolve("bpf-toolchain-1.0.jar");
+        Files.write(jar, new byte[] {1, 2, 3});
+        String first = BpfCompiler.codeIdentity(jar);
+        assertEquals(first, BpfCompiler.codeIdentity(jar));
+        Files.write(jar, new byte[] {1, 2, 3, 4});
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
+        assertFalse(first.equals(BpfCompiler.codeIdentity(jar)), first);
+        assertEquals("classes", BpfCompiler.codeIdentity(dir));
+        assertEquals("classes", BpfCompiler.codeIdentity(null));
+    }
+
+    @Test
+    void errorsNameTheSourceLineEvenInHeadersAndInTheBackend() throws Exception {
+        Path root = project(dir);
+        Path src = root.resolve("src/main/bpf");
+        // An error two includes deep: the message leads back to the source's #include line.
+        Files.writeString(src.resolve("outer.h"), "#include \"inner.h\"\n");
+        Files.writeString(src.resolve("inner.h"), "int inner_broken(void) { return not_declared_here; }\n");
+        Files.writeString(src.resolve("deep.bpf.c"), "#include <linux/bpf.h>\n#include \"outer.h\"\n");
+        // Signed division by a variable: clang 18+ reports it at its line, older clang crashes in the
+        // BPF backend after naming the line in a report of its own.
+        Files.writeString(src.resolve("sdiv.bpf.c"), """
+                #include <linux/bpf.h>
+                #include <bpf/bpf_helpers.h>
+
+                long divisor = 3;
+                long result;
+
+                SEC("tp/syscalls/sys_enter_getpid")
+                int halve(void *ctx)
+                {
+                	long value = bpf_ktime_get_ns();
+
+                	result = value / divisor;
+                	return 0;
+                }
+
+                char LICENSE[] SEC("license") = "GPL";
+                """);
+        // -fno-crash-diagnostics: an older clang's crash writes no reproducer files to /tmp.
+        BpfBuildException e = assertThrows(BpfBuildException.class,
+                () -> compile(request(root).cflags(List.of("-fno-crash-diagnostics")).build()));
+        String details = String.join("\n", e.details());
+        assertTrue(details.matches("(?s).*inner\\.h:1:\\d+: error: use of undeclared identifier 'not_declared_here'"
+                + " \\(included from \\S*outer\\.h:1 <- \\S*deep\\.bpf\\.c:2\\).*"), details);
+        assertTrue(details.matches("(?s).*sdiv\\.bpf\\.c:12:\\d+: error: [Uu]nsupport(ed)? signed division.*"), details + log.lines());
+    }
+
+    @Test
     void validationErrorsKeepTheObjectOutAndWarningsFailOnlyWhenAsked() throws Exception {
         Path root = project(dir, "one");
         ObjectChecker warnsAlways = (object, source) -> List.of(new Problem(Problem.Severity.WARNING, source,

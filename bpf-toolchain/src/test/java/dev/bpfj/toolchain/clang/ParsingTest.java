@@ -62,6 +62,63 @@ class ParsingTest {
     }
 
     @Test
+    void keepsTheIncludeChainOfADiagnosticInAHeader() {
+        String output = String.join("\n",
+                "In file included from src/main/bpf/x.bpf.c:8:",
+                "In file included from /p/common/helpers.h:27:",
+                "/usr/include/x86_64-linux-gnu/gnu/stubs.h:7:11: fatal error: 'gnu/stubs-32.h' file not found",
+                "# include <gnu/stubs-32.h>",
+                "          ^~~~~~~~~~~~~~~~",
+                "src/main/bpf/x.bpf.c:9:1: error: expected ';' after top level declarator",
+                "/p/common/helpers.h:3:1: note: previous definition is here",
+                "2 errors generated.");
+        List<Diagnostic> diagnostics = Diagnostic.parse(output);
+        assertEquals(3, diagnostics.size(), diagnostics.toString());
+        Diagnostic missing = diagnostics.get(0);
+        assertEquals(List.of("src/main/bpf/x.bpf.c:8", "/p/common/helpers.h:27"), missing.includedFrom());
+        String text = missing.toString();
+        assertTrue(text.startsWith("/usr/include/x86_64-linux-gnu/gnu/stubs.h:7:11: fatal: 'gnu/stubs-32.h' file not found"
+                + " (included from /p/common/helpers.h:27 <- src/main/bpf/x.bpf.c:8). Fix: "), text);
+        assertTrue(text.contains("libc6-dev-i386"), text);
+        // The chain belongs to the one diagnostic it preceded.
+        assertEquals(List.of(), diagnostics.get(1).includedFrom());
+        assertEquals("src/main/bpf/x.bpf.c:9:1: error: expected ';' after top level declarator", diagnostics.get(1).toString());
+        assertEquals(List.of(), diagnostics.get(2).includedFrom());
+    }
+
+    @Test
+    void locatesWhatAnOlderBpfBackendCannotCompileInsteadOfOnlyItsCrash() {
+        // clang 17 and older: the BPF backend's report, a crash in instruction selection and a stack dump.
+        String output = String.join("\n",
+                "Error at line 40: Unsupport signed division for DAG: 0x1790eab0: i64 = sdiv 0x178f9f90, Constant:i64<2>,"
+                        + " src/main/bpf/x.bpf.c:40:2 @[ src/main/bpf/x.bpf.c:15:5 ]Please convert to unsigned div/mod.",
+                "fatal error: error in backend: Cannot select: 0x1790eab0: i64 = sdiv 0x178f9f90, Constant:i64<2>,"
+                        + " src/main/bpf/x.bpf.c:40:2 @[ src/main/bpf/x.bpf.c:15:5 ]",
+                "  0x178f9f90: i64 = sra 0x1790e020, Constant:i64<56>, src/main/bpf/x.bpf.c:40:2",
+                "In function: scale",
+                "PLEASE submit a bug report to https://github.com/llvm/llvm-project/issues/ and include the crash backtrace.",
+                "Stack dump:",
+                "0.\tProgram arguments: clang -g -O2 -target bpf -c src/main/bpf/x.bpf.c",
+                " #0 0x00007f59956a5291 llvm::sys::PrintStackTrace(llvm::raw_ostream&, int) (/lib/libLLVM-14.so.1+0xea5291)",
+                "clang: error: clang frontend command failed with exit code 70 (use -v to see invocation)",
+                "clang: note: diagnostic msg: /tmp/x-a6ebb3.c");
+        List<Diagnostic> errors = Diagnostic.parse(output).stream().filter(Diagnostic::isError).toList();
+        assertEquals(2, errors.size(), errors.toString());
+        assertEquals("src/main/bpf/x.bpf.c:40:2: error: Unsupport signed division (clang's BPF backend cannot compile this)."
+                + " Please convert to unsigned div/mod.", errors.get(0).toString());
+        assertTrue(errors.get(1).toString().startsWith("clang: error: clang frontend command failed with exit code 70"
+                + " (use -v to see invocation). Fix: clang crashed on this source"), errors.get(1).toString());
+
+        // Without the "Error at line" report the backend's crash line is the clue, without its node dump.
+        List<Diagnostic> crash = Diagnostic.parse(String.join("\n",
+                "fatal error: error in backend: Cannot select: 0x2d2aae8: i64 = sdiv 0x2d2a8e0, 0x2d2abb8, x.bpf.c:12:17",
+                "In function: halve",
+                "clang: error: clang frontend command failed with exit code 70 (use -v to see invocation)"));
+        assertEquals("clang: fatal: error in backend: Cannot select: (in function halve)", crash.get(0).toString());
+        assertEquals(2, crash.size(), crash.toString());
+    }
+
+    @Test
     void mapsOsArchToLibbpfArchAndMultiarch() {
         assertEquals(Optional.of("x86"), TargetArch.libbpfArch("amd64"));
         assertEquals(Optional.of("x86"), TargetArch.libbpfArch("x86_64"));

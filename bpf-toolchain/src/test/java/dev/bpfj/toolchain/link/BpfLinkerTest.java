@@ -156,6 +156,32 @@ class BpfLinkerTest {
     }
 
     @Test
+    void aNameDefinedOnlyWeakStaysWeakAndAStrongDefinitionStaysGlobal() throws Exception {
+        // As libbpf's linker: weak wherever it appears -> weak in the object; any strong definition or extern -> global.
+        String shared = "__weak __noinline int pick(void) { return 1; }\n"
+                + "__weak struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32);"
+                + " __type(value, __u64); } choices SEC(\".maps\");\n";
+        LinkInput a = compile("a.bpf.c", shared + "int mode = 1;\n__weak __noinline int strong_ref(void) { return 2; }\n"
+                + "SEC(\"xdp\") int pa(struct xdp_md *ctx) { __u32 k = 0; bpf_map_lookup_elem(&choices, &k); return pick() + mode; }\n"
+                + "char LICENSE[] SEC(\"license\") = \"GPL\";\n");
+        LinkInput b = compile("b.bpf.c", shared + "extern int mode;\nextern int strong_ref(void);\n"
+                + "SEC(\"xdp\") int pc(struct xdp_md *ctx) { return strong_ref(); }\n"
+                + "SEC(\"xdp\") int pb(struct xdp_md *ctx) { __u32 k = 0; bpf_map_lookup_elem(&choices, &k); return pick() + mode; }\n"
+                + "char LICENSE[] SEC(\"license\") = \"GPL\";\n");
+        BpfObjectSpec spec = BpfObjectSpec.parse("linked", BpfLinker.link(List.of(a, b)));
+        java.util.Map<String, ElfSymbol> byName = new java.util.HashMap<>();
+        for (ElfSymbol symbol : spec.elf().symbols()) {
+            byName.put(symbol.name(), symbol);
+        }
+        assertTrue(byName.get("pick").isWeak(), "pick: " + byName.get("pick"));
+        assertTrue(byName.get("choices").isWeak(), "choices: " + byName.get("choices"));
+        assertTrue(byName.get("mode").isGlobal() && !byName.get("mode").isWeak(), "mode: " + byName.get("mode"));
+        assertTrue(!byName.get("pa").isWeak() && !byName.get("pb").isWeak());
+        // Weak definitions, but a strong extern in b.bpf.c: strong, as libbpf's linker makes it.
+        assertTrue(!byName.get("strong_ref").isWeak(), "strong_ref: " + byName.get("strong_ref"));
+    }
+
+    @Test
     void hiddenIsContagiousFromTheExternToTheDefinition() throws Exception {
         // libbpf verifies a hidden global function with its caller instead of on its own.
         LinkInput a = compile("a.bpf.c", "__hidden extern int helper(int x);\n"

@@ -326,6 +326,26 @@ class BpfObjectValidatorTest {
     }
 
     @Test
+    void anObjectWhoseOnlyFunctionHasNoSectionFailsBeforeLibbpf15() throws Exception {
+        // libbpf 1.0-1.4 take an object's only .text function for a program without a type and
+        // refuse the load ("missing BPF prog type, check ELF section name '.text'"); 1.5 ignores it.
+        String source = HEADERS + """
+                struct pair { int a; int b; };
+                int add_pair(struct pair *p) { return p->a + p->b; }
+                """ + GPL;
+        Problem problem = only(problems(source));
+        assertRule(problem, Rule.LIBBPF_VERSION, Problem.Severity.ERROR);
+        assertError(problem, "function add_pair", "libbpf before 1.5 (configured minimum 1.0) takes it for a program without a type",
+                "add SEC(\"...\") before it");
+        // Targeting libbpf 1.5, the function is what it is everywhere else: a warning, not a program.
+        Problem newer = only(problems(ValidationSettings.of("1.5", Map.of()), source));
+        assertRule(newer, Rule.GLOBAL_FUNCTION_UNUSED, Problem.Severity.WARNING);
+        // With a program beside it, every libbpf takes it for a subprogram: only the warning.
+        Problem beside = only(problems(source.replace(GPL, "") + program("xdp", "") + GPL));
+        assertRule(beside, Rule.GLOBAL_FUNCTION_UNUSED, Problem.Severity.WARNING);
+    }
+
+    @Test
     void suggestionsAndDistances() {
         assertEquals(1, EditDistance.between("syscall", "syscalls"));
         assertEquals(0, EditDistance.between("", ""));

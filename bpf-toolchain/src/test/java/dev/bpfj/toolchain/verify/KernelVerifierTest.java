@@ -74,6 +74,40 @@ class KernelVerifierTest {
                 e.getMessage());
     }
 
+    private Path object(String name, String... lines) throws IOException {
+        Path source = dir.resolve("src/" + name + ".bpf.c");
+        Files.createDirectories(source.getParent());
+        Files.writeString(source, "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n"
+                + "char LICENSE[] SEC(\"license\") = \"GPL\";\n" + String.join("\n", lines) + "\n");
+        Path out = Files.createDirectories(dir.resolve("bpf"));
+        Files.copy(ClangFixtures.compile(source, dir.resolve("cache")), out.resolve(name + ".bpf.o"));
+        return out;
+    }
+
+    @Test
+    void settingsTheApplicationMakesAreAskedForBeforeLoading() throws Exception {
+        // A map sized at run time: libbpf would only say "map 'counts': failed to create: Invalid argument".
+        Path objects = object("sized",
+                "struct { __uint(type, BPF_MAP_TYPE_HASH); __type(key, __u32); __type(value, __u64); } counts SEC(\".maps\");",
+                "SEC(\"xdp\") int count(struct xdp_md *ctx) { __u32 k = 0; bpf_map_lookup_elem(&counts, &k); return XDP_PASS; }");
+        BpfBuildException e = assertThrows(BpfBuildException.class, () -> new KernelVerifier(new RecordingLog())
+                .verify(request(objects, Map.of(), Map.of(), List.of())));
+        assertTrue(e.getMessage().startsWith("bpf:verify: 1 object(s) need settings that the application makes before load"),
+                e.getMessage());
+        assertEquals(List.of("sized.bpf.o: map counts (BPF_MAP_TYPE_HASH) has max_entries 0, which the application sets"
+                + " before load: give the size to load it with, <maxEntries><counts>N</counts></maxEntries>"), e.details());
+
+        // A stack map without a value size: no setting of the goal gives one, so the object is left out, by name.
+        Files.delete(objects.resolve("sized.bpf.o"));
+        object("stacks",
+                "struct { __uint(type, BPF_MAP_TYPE_STACK_TRACE); __type(key, __u32); } stacks SEC(\".maps\");",
+                "SEC(\"perf_event\") int sample(void *ctx) { return bpf_get_stackid(ctx, &stacks, 0) < 0; }");
+        RecordingLog log = new RecordingLog();
+        assertEquals(0, new KernelVerifier(log).verify(request(objects, Map.of("stacks", 64), Map.of(), List.of())));
+        assertTrue(log.lines().stream().anyMatch(line -> line.startsWith("WARN bpf:verify: not loading stacks.bpf.o: map stacks"
+                + " (BPF_MAP_TYPE_STACK_TRACE) has value size 0")), log.lines().toString());
+    }
+
     @Test
     void noObjectsIsNotAnError() throws Exception {
         RecordingLog log = new RecordingLog();
