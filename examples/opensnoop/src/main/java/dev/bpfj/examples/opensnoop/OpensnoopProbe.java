@@ -50,25 +50,19 @@ final class OpensnoopProbe implements AutoCloseable {
     static final List<Path> TRACEFS_ROOTS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
 
     private final OpensnoopBpf skeleton;
-    private final Options options;
-    private final Consumer<OpensnoopEvent> sink;
+    private final RingBuffer ring;
+    private final PerfBuffer perf;
     private final List<String> attached;
-    /** Created by the first poll or drain: the kernel buffers what happens before (see {@link #start}). */
-    private RingBuffer ring;
-    private PerfBuffer perf;
 
-    private OpensnoopProbe(OpensnoopBpf skeleton, Options options, Consumer<OpensnoopEvent> sink, List<String> attached) {
+    private OpensnoopProbe(OpensnoopBpf skeleton, RingBuffer ring, PerfBuffer perf, List<String> attached) {
         this.skeleton = skeleton;
-        this.options = options;
-        this.sink = sink;
+        this.ring = ring;
+        this.perf = perf;
         this.attached = attached;
     }
 
     /**
-     * Opens, configures, loads and attaches the programs. The event reader is set up by the first
-     * {@link #poll} or {@link #drain}, after the caller has said it is tracing: from the attach on,
-     * the kernel keeps every event in the ring (or the perf buffer, whose rings exist once the
-     * reader does: with {@code --perf-buffer} the reader is set up here).
+     * Opens, configures, loads and attaches the programs.
      *
      * @param options the filters and output path to use
      * @param sink    receives every event, on the thread that calls {@link #poll}; the view it
@@ -92,12 +86,20 @@ final class OpensnoopProbe implements AutoCloseable {
                     attached.add(program.sectionName());
                 }
             }
-            OpensnoopProbe probe = new OpensnoopProbe(skeleton, options, sink, List.copyOf(attached));
+            // One view for all events: wrapping a record allocates nothing.
+            OpensnoopEvent view = new OpensnoopEvent();
+            RingBuffer ring = null;
+            PerfBuffer perf = null;
             if (options.perfBuffer()) {
-                // bpf_perf_event_output drops samples for a CPU whose slot holds no perf event yet
-                probe.openReader();
+                perf = skeleton.maps().perfEvents().perfBuffer()
+                        .pageCount(options.perfPages() > 0 ? options.perfPages()
+                                : defaultPerfPages(Runtime.getRuntime().availableProcessors()))
+                        .onSample((cpu, data) -> sink.accept(wrap(view, data)))
+                        .build();
+            } else {
+                ring = skeleton.maps().events().ringBuffer(record -> sink.accept(wrap(view, record)));
             }
-            return probe;
+            return new OpensnoopProbe(skeleton, ring, perf, List.copyOf(attached));
         } catch (RuntimeException e) {
             skeleton.close();
             throw e;
@@ -152,7 +154,7 @@ final class OpensnoopProbe implements AutoCloseable {
 
     /** The size of the ring buffer in bytes, or 0 with {@code --perf-buffer}. */
     long ringSize() {
-        return options.perfBuffer() ? 0 : Integer.toUnsignedLong(skeleton.maps().events().maxEntries());
+        return ring == null ? 0 : Integer.toUnsignedLong(skeleton.maps().events().maxEntries());
     }
 
     /** The skeleton, for tests that look at what was loaded. */
@@ -167,32 +169,12 @@ final class OpensnoopProbe implements AutoCloseable {
      * @return events handled, or -1 once the probe is closed
      */
     int poll(Duration timeout) {
-        openReader();
         return ring != null ? ring.poll(timeout) : perf.poll(timeout);
     }
 
     /** Hands every available event to the sink without waiting. */
     int drain() {
-        openReader();
         return ring != null ? ring.consume() : perf.consume();
-    }
-
-    /** Maps the ring (or sets up the perf buffer) once; the skeleton closes it with the object. */
-    private void openReader() {
-        if (ring != null || perf != null) {
-            return;
-        }
-        // One view for all events: wrapping a record allocates nothing.
-        OpensnoopEvent view = new OpensnoopEvent();
-        if (options.perfBuffer()) {
-            perf = skeleton.maps().perfEvents().perfBuffer()
-                    .pageCount(options.perfPages() > 0 ? options.perfPages()
-                            : defaultPerfPages(Runtime.getRuntime().availableProcessors()))
-                    .onSample((cpu, data) -> sink.accept(wrap(view, data)))
-                    .build();
-        } else {
-            ring = skeleton.maps().events().ringBuffer(record -> sink.accept(wrap(view, record)));
-        }
     }
 
     /** Events lost so far, by cause. */
