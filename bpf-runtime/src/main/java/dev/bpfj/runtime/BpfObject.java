@@ -173,7 +173,10 @@ public final class BpfObject implements AutoCloseable {
                     "the file does not exist or is not a regular file");
         }
         Native.ensureLibbpf();
-        checkIntact(bytesOrEmpty(file), file.toString());
+        // Read once: checked here, read again by libbpf (whoever can rewrite the file in between
+        // could also have written a damaged object; this guards against damage, not an attacker).
+        byte[] bytes = bytesOrEmpty(file);
+        checkIntact(bytes, file.toString());
         checkCustomBtf(options, file.toString());
         Arena arena = Arena.ofShared();
         try {
@@ -183,11 +186,11 @@ public final class BpfObject implements AutoCloseable {
             try (LibbpfLog.Capture log = LibbpfLog.capture()) {
                 handle = Libbpf.bpf_object__open_file(capture, arena.allocateFrom(file.toString()), opts);
                 if (Native.isErrorPointer(handle)) {
-                    throw openFailure(file.toString(), Native.pointerErrno(handle, capture), log, bytesOrEmpty(file));
+                    throw openFailure(file.toString(), Native.pointerErrno(handle, capture), log, bytes);
                 }
                 log.log();
             }
-            return new BpfObject(handle, arena, coreRelocations(file), options.btfCustomPath());
+            return new BpfObject(handle, arena, CoReRelocations.needingKernelBtf(bytes), options.btfCustomPath());
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -226,10 +229,10 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
-     * Why libbpf could not open an object. An unresolvable extern makes libbpf fail with ENOENT,
-     * which would otherwise read like a missing or foreign file: name the extern instead.
+     * Why libbpf refused to open an object: an unresolved extern (libbpf fails with ENOENT, which
+     * would otherwise read like a missing or foreign file), parts the loaded libbpf is too old for,
+     * or not BPF.
      */
-    /** Why libbpf refused to open an object: an unresolved extern, parts the loaded libbpf is too old for, or not BPF. */
     private static BpfException openFailure(String label, int errno, LibbpfLog.Capture log, byte[] elf) {
         String hint = externHint(log.text());
         return new BpfException("open object", label, errno, hint != null ? hint : openHint(elf), log.lastWarnings(5));
@@ -255,15 +258,6 @@ public final class BpfObject implements AutoCloseable {
                         + "mark it __weak and test bpf_ksym_exists() in the program"
                         : "an extern must be a __kconfig variable, a __ksym kernel symbol, or defined in another BPF "
                         + "object linked in with bpftool gen object; declare it so, or define it in this program");
-    }
-
-    private static int coreRelocations(Path file) {
-        try {
-            return CoReRelocations.needingKernelBtf(Files.readAllBytes(file));
-        } catch (java.io.IOException e) {
-            // libbpf could read it a moment ago; without the bytes the early check just does not apply.
-            return 0;
-        }
     }
 
     private static MemorySegment openOptions(Arena arena, OpenOptions options) {
