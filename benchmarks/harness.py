@@ -369,16 +369,12 @@ class Bench:
             self.single("delivery.t%d.baseline.ops_per_s" % threads, "delivery",
                         "load generator alone, %d thread(s)" % threads, "opens/s", base, "higher")
             base_median = statistics.median(base)
+            get = lambda rs, key: [x.get(key) for x in rs]
             for buffer in ("ring", "perf"):
                 j, c = runs.get("java_" + buffer, []), runs["c_" + buffer]
                 prefix = "delivery.t%d.%s." % (threads, buffer)
                 name = "%s buffer, %d thread(s)" % (buffer, threads)
-                get = lambda rs, key: [x.get(key) for x in rs]
-                self.pair(prefix + "events_per_s", "delivery", name + ": events delivered", "events/s",
-                          get(j, "events_per_s"), get(c, "events_per_s"), "higher")
-                self.pair(prefix + "lost", "delivery", name + ": events lost", "events", get(j, "lost"), get(c, "lost"), "lower")
-                self.pair(prefix + "cpu_per_m", "delivery", name + ": consumer CPU per million events", "CPU s/M events",
-                          get(j, "cpu_per_m"), get(c, "cpu_per_m"), "lower")
+                self.delivery_pairs(prefix, name, j, c)
                 self.pair(prefix + "slowdown", "delivery", name + ": load generator slowdown vs no consumer", "%",
                           [100 * (1 - x["ops_per_s"] / base_median) for x in j],
                           [100 * (1 - x["ops_per_s"] / base_median) for x in c], "lower")
@@ -387,15 +383,18 @@ class Bench:
             # The perf reader woken once per --perf-wakeup samples (PerfBuffer.Builder.wakeupEvents),
             # against C with the same policy (perf_buffer__new_raw, wakeup_events = N).
             wakeup = self.args.perf_wakeup
-            j, c = runs.get("java_perf_wakeup", []), runs["c_perf_wakeup"]
-            prefix = "delivery.t%d.perf_wakeup%d." % (threads, wakeup)
-            name = "perf buffer woken once per %d samples (Java wakeupEvents, C wakeup_events), %d thread(s)" % (wakeup, threads)
-            get = lambda rs, key: [x.get(key) for x in rs]
-            self.pair(prefix + "events_per_s", "delivery", name + ": events delivered", "events/s",
-                      get(j, "events_per_s"), get(c, "events_per_s"), "higher")
-            self.pair(prefix + "lost", "delivery", name + ": events lost", "events", get(j, "lost"), get(c, "lost"), "lower")
-            self.pair(prefix + "cpu_per_m", "delivery", name + ": consumer CPU per million events", "CPU s/M events",
-                      get(j, "cpu_per_m"), get(c, "cpu_per_m"), "lower")
+            self.delivery_pairs("delivery.t%d.perf_wakeup%d." % (threads, wakeup),
+                                "perf buffer woken once per %d samples (Java wakeupEvents, C wakeup_events), %d thread(s)"
+                                % (wakeup, threads), runs.get("java_perf_wakeup", []), runs["c_perf_wakeup"])
+
+    def delivery_pairs(self, prefix, name, j, c):
+        """Events delivered, lost and the consumer's CPU per million events: Java runs j against C runs c."""
+        get = lambda rs, key: [x.get(key) for x in rs]
+        self.pair(prefix + "events_per_s", "delivery", name + ": events delivered", "events/s",
+                  get(j, "events_per_s"), get(c, "events_per_s"), "higher")
+        self.pair(prefix + "lost", "delivery", name + ": events lost", "events", get(j, "lost"), get(c, "lost"), "lower")
+        self.pair(prefix + "cpu_per_m", "delivery", name + ": consumer CPU per million events", "CPU s/M events",
+                  get(j, "cpu_per_m"), get(c, "cpu_per_m"), "lower")
 
     # ---------------------------------------------------------------- 2. whole tool
 
