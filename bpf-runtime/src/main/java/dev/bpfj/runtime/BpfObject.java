@@ -215,13 +215,7 @@ public final class BpfObject implements AutoCloseable {
         if (btf == null || !Files.isRegularFile(btf)) {
             return;
         }
-        byte[] bytes = bytesOrEmpty(btf);
-        // What is not BTF at all, libbpf refuses safely at load; only damaged BTF is refused here.
-        boolean rawBtf = bytes.length >= 2 && ((bytes[0] & 0xff) == 0x9f && (bytes[1] & 0xff) == 0xeb
-                || (bytes[0] & 0xff) == 0xeb && (bytes[1] & 0xff) == 0x9f);
-        String damage = ElfSections.isElf64(bytes) ? ObjectCheck.problem(bytes)
-                : rawBtf ? ObjectCheck.btfProblem(java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.nativeOrder()))
-                : null;
+        String damage = ObjectCheck.btfFileProblem(bytesOrEmpty(btf));
         if (damage != null) {
             throw new BpfException("open object", label, 0, "the kernel BTF file " + btf + " (btfCustomPath) is"
                     + " damaged: " + damage + "; make it again, e.g. with bpftool btf dump or pahole");

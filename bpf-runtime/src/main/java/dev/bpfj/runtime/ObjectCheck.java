@@ -2,6 +2,7 @@ package dev.bpfj.runtime;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Checks what libbpf trusts in an object before it parses it: the section table's bounds, the
@@ -58,8 +59,21 @@ final class ObjectCheck {
         }
     }
 
+    /**
+     * The same for a kernel BTF file (libbpf's {@code btf_custom_path}): raw BTF, or an ELF file with
+     * a {@code .BTF} section. What is not BTF at all, libbpf refuses safely by itself: null.
+     */
+    static String btfFileProblem(byte[] file) {
+        if (ElfSections.isElf64(file)) {
+            return problem(file);
+        }
+        boolean magic = file.length >= 2 && ((file[0] & 0xff) == 0x9f && (file[1] & 0xff) == 0xeb
+                || (file[0] & 0xff) == 0xeb && (file[1] & 0xff) == 0x9f);
+        return magic ? btfProblem(ByteBuffer.wrap(file).order(ByteOrder.nativeOrder())) : null;
+    }
+
     /** Why this {@code .BTF} section is unsafe for libbpf, or null. */
-    static String btfProblem(ByteBuffer btf) {
+    private static String btfProblem(ByteBuffer btf) {
         if (btf.limit() < BTF_HEADER_SIZE) {
             return "its .BTF section has " + btf.limit() + " bytes, fewer than the BTF header's " + BTF_HEADER_SIZE;
         }
@@ -125,7 +139,7 @@ final class ObjectCheck {
                         + " the type records";
             }
             if (count == starts.length) {
-                starts = java.util.Arrays.copyOf(starts, count * 2);
+                starts = Arrays.copyOf(starts, count * 2);
             }
             starts[count++] = position;
             position += 12 + (int) extra;

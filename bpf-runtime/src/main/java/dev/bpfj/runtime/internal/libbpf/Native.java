@@ -60,8 +60,8 @@ public final class Native {
      * "object" at 0xffffffffc0000004).
      */
     public static boolean isErrorPointer(MemorySegment pointer) {
-        long address = pointer.address();
-        return address >= 0 && address < 4096 || address < 0;
+        // signed: every negative address, NULL and the rest of the first page
+        return pointer.address() < 4096;
     }
 
     /** The errno behind a failed pointer result: the encoded one, else what the call captured. */
