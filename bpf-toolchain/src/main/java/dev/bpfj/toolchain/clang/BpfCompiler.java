@@ -131,6 +131,8 @@ public final class BpfCompiler {
                 }
             }
         }
+        Path libcStubs = LibcStubs.directory(request.outputDirectory());
+        afterDirs.add(libcStubs);
         ClangCommand command = ClangCommand.of(clang.executable(), request.target(), arch, request.projectDirectory(),
                 includeDirs, afterDirs, request.cflags());
         String configHash = configHashOf(command, clang, request);
@@ -170,6 +172,7 @@ public final class BpfCompiler {
             staleSources.addAll(unit.sources());
         }
         checkHeaders(request, staleSources, projectIncludes, generatedIncludes);
+        LibcStubs.provide(libcStubs);
         int linkedStale = 0;
         for (BuildUnits.Unit unit : stale) {
             linkedStale += unit.linked() ? 1 : 0;

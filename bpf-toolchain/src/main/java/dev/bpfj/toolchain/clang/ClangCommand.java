@@ -21,7 +21,9 @@ import java.util.Objects;
  *       path end up in the object, so the same sources give the same bytes anywhere.</li>
  *   <li>{@code -idirafter /usr/include/<multiarch>}: {@code linux/types.h} includes
  *       {@code asm/types.h}, which Debian keeps in the multiarch directory; clang does not look
- *       there for {@code -target bpf}.</li>
+ *       there for {@code -target bpf}. Then {@code -idirafter <output>/include-after}, which holds
+ *       the {@code gnu/stubs-32.h} that glibc wants for a non-x86-64 target and only multilib
+ *       installs have ({@code LibcStubs}).</li>
  *   <li>User flags come last so that they can override any of the above.</li>
  * </ul>
  *

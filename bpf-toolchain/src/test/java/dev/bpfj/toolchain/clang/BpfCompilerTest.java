@@ -95,6 +95,25 @@ class BpfCompilerTest {
     }
 
     @Test
+    void libcHeadersCompileWithoutAMultilibInstall() throws Exception {
+        // XDP programs like xdp-tutorial's include <stdint.h>; for -target bpf, glibc's gnu/stubs.h
+        // then wants gnu/stubs-32.h, which only gcc-multilib installs (this machine and CI have none).
+        Path root = project(dir);
+        Files.writeString(root.resolve("src/main/bpf/libc.bpf.c"), """
+                #include <stdint.h>
+                #include <linux/bpf.h>
+                #include <bpf/bpf_helpers.h>
+                SEC("xdp")
+                int pass(struct xdp_md *ctx) { uint32_t len = ctx->data_end - ctx->data; return len ? XDP_PASS : XDP_DROP; }
+                char LICENSE[] SEC("license") = "GPL";
+                """);
+        CompileResult result = compile(request(root).build());
+        assertEquals(Set.of("libc.bpf.o"), compiledNames(result));
+        assertEquals(EM_BPF, ElfPeek.machine(root.resolve("target/bpf/libc.bpf.o")));
+        assertTrue(Files.isRegularFile(root.resolve("target/bpf/include-after/gnu/stubs-32.h")));
+    }
+
+    @Test
     void keepsDwarfWhenNotStripping() throws Exception {
         Path root = project(dir, "one");
         compile(request(root).strip(false).build());
