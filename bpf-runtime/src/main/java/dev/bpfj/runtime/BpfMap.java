@@ -263,6 +263,44 @@ public final class BpfMap implements AutoCloseable {
         resize("value_size", valueSize, Libbpf::bpf_map__set_value_size);
     }
 
+    /**
+     * Gives an event map the key and value sizes the kernel accepts, whatever its C definition
+     * says: a ring buffer gets none, a perf event array 4-byte ones (a CPU index and a perf event
+     * fd). cilium/ebpf programs name their record type with {@code __type(value, struct event)} on
+     * these maps (bpf2go makes a Go type of it, and cilium/ebpf's loader drops it), and leave a
+     * perf event array's sizes out (its loader fills them in); libbpf passes both on as they are and
+     * the kernel refuses the map with EINVAL. bpfj keeps the type for the skeleton and fixes the
+     * sizes here, at open.
+     *
+     * @return true when libbpf will first try to create the map with the value's BTF type and,
+     *         refused, retry without BTF (a ring buffer whose value has a type): its warning
+     *         about that is expected
+     */
+    boolean fitEventMapSizes() {
+        boolean retried = false;
+        if (type == MapType.RINGBUF || type == MapType.USER_RINGBUF) {
+            retried = Libbpf.bpf_map__btf_value_type_id(handle) != 0 || Libbpf.bpf_map__btf_key_type_id(handle) != 0;
+            setSize(0, keySize, Libbpf::bpf_map__set_key_size);
+            setSize(0, valueSize, Libbpf::bpf_map__set_value_size);
+        } else if (type == MapType.PERF_EVENT_ARRAY) {
+            // libbpf creates perf event arrays without BTF types, so nothing is retried.
+            setSize(Integer.BYTES, keySize, Libbpf::bpf_map__set_key_size);
+            setSize(Integer.BYTES, valueSize, Libbpf::bpf_map__set_value_size);
+        }
+        describe();
+        return retried;
+    }
+
+    private void setSize(int wanted, int current, SizeSetter setter) {
+        if (wanted != current) {
+            int rc = setter.set(handle, wanted);
+            if (rc < 0) {
+                throw new BpfException("open map", name + " of object " + object.name(), -rc,
+                        "libbpf refused to give this event map the sizes the kernel needs");
+            }
+        }
+    }
+
     /** A libbpf {@code bpf_map__set_*} function. */
     @FunctionalInterface
     private interface SizeSetter {

@@ -67,6 +67,8 @@ public final class BpfObject implements AutoCloseable {
     private final String name;
     private final List<BpfProgram> programs;
     private final List<BpfMap> maps;
+    /** Event maps libbpf will create without BTF once the kernel refuses their record type. */
+    private final List<String> retriedWithoutBtf = new ArrayList<>();
     private final Map<String, GlobalData> globals;
     private final List<AutoCloseable> readers = new ArrayList<>();
     private final List<BpfLink> links = new ArrayList<>();
@@ -100,6 +102,9 @@ public final class BpfObject implements AutoCloseable {
                 !m.equals(MemorySegment.NULL); m = Libbpf.bpf_object__next_map(handle, m)) {
             BpfMap map = new BpfMap(this, m);
             mapList.add(map);
+            if (map.fitEventMapSizes()) {
+                retriedWithoutBtf.add(map.name());
+            }
             if (Libbpf.bpf_map__is_internal(m)) {
                 String section = globalSection(map.name());
                 if (section != null) {
@@ -365,6 +370,11 @@ public final class BpfObject implements AutoCloseable {
             if (rc < 0) {
                 loadFailed = true;
                 throw loadFailure(-rc, log.text(), log.lastWarnings(6));
+            }
+            // libbpf warns that it retried these maps without BTF; the retry is expected (see
+            // BpfMap.fitEventMapSizes), the warning only noise.
+            for (String map : retriedWithoutBtf) {
+                log.lowerToDebug("bpf_create_map_xattr(" + map + ")", "Retrying without BTF");
             }
             log.log();
         }

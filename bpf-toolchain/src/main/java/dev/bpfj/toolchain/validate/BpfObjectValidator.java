@@ -543,12 +543,13 @@ public final class BpfObjectValidator {
         switch (type.get()) {
             case RINGBUF, USER_RINGBUF -> {
                 if (map.keySize() != 0 || map.valueSize() != 0) {
-                    report(Rule.MAP_DEFINITION, subject, "is a " + kind + " with a key or value (key size " + map.keySize()
-                                    + ", value size " + map.valueSize() + "); the kernel refuses to create it.",
-                            "remove __type(key, ...)/__type(value, ...) and key_size/value_size: a ring buffer "
-                                    + "only has max_entries (its size in bytes). (cilium/ebpf's loader drops a ring buffer's "
-                                    + "value type, which bpf2go uses to generate Go types; libbpf passes it to the "
-                                    + "kernel, which refuses the map with EINVAL.)");
+                    report(Rule.EVENT_MAP_SIZES, subject, "is a " + kind + " with a key or value (key size "
+                                    + map.keySize() + ", value size " + map.valueSize() + "), which the kernel refuses "
+                                    + "for a ring buffer. bpfj creates it without them and keeps the type for the "
+                                    + "skeleton, as cilium/ebpf does for bpf2go; other libbpf loaders (bpftool, a C "
+                                    + "skeleton) pass them on and the map fails to create with EINVAL.",
+                            "to load it with those too, remove __type(key, ...)/__type(value, ...) and "
+                                    + "key_size/value_size: a ring buffer only has max_entries, its size in bytes.");
                 }
                 long size = map.maxEntries();
                 if (size == 0) {
@@ -564,12 +565,15 @@ public final class BpfObjectValidator {
                 checkLibbpfVersion(subject, kind, type.get());
             }
             case PERF_EVENT_ARRAY -> {
+                // Left out (0), both are filled in at open by bpfj (cilium/ebpf does the same).
                 if (map.keySize() != 0 && map.keySize() != 4 || map.valueSize() != 0 && map.valueSize() != 4) {
-                    report(Rule.MAP_DEFINITION, subject, "is a " + kind + " with key size " + map.keySize() + " and value size "
-                                    + map.valueSize() + "; the kernel requires 4 for both (a CPU index and a perf "
-                                    + "event fd).",
-                            "use __uint(key_size, sizeof(int)) and __uint(value_size, sizeof(int)), or leave both "
-                                    + "out (libbpf fills them in).");
+                    report(Rule.EVENT_MAP_SIZES, subject, "is a " + kind + " with key size " + map.keySize()
+                                    + " and value size " + map.valueSize() + "; the kernel requires 4 for both (a CPU "
+                                    + "index and a perf event fd). bpfj creates it so and keeps the value type for the "
+                                    + "skeleton, as cilium/ebpf does for bpf2go; other libbpf loaders (bpftool, a C "
+                                    + "skeleton) pass the sizes on and the map fails to create with EINVAL.",
+                            "to load it with those too, use __uint(key_size, sizeof(int)) and "
+                                    + "__uint(value_size, sizeof(int)).");
                 }
             }
             case CGROUP_STORAGE, PERCPU_CGROUP_STORAGE -> {

@@ -74,6 +74,11 @@ public enum Rule {
     MAP_SIZE_RUNTIME("BPF037", "map-size-runtime", Problem.Severity.WARNING, true,
             "a map whose type needs a key or value but whose definition gives none (size 0): the application must call "
                     + "keySize(n)/valueSize(n) before load"),
+    /** A ring buffer or perf event array with sizes the kernel refuses, which bpfj's runtime fixes. */
+    EVENT_MAP_SIZES("BPF038", "event-map-sizes", Problem.Severity.WARNING, true,
+            "a ring buffer with a key or value, or a perf event array whose key or value is not 4 bytes (the "
+                    + "cilium/ebpf way to name the record type): bpfj creates the map with the sizes the kernel "
+                    + "accepts, other libbpf loaders fail"),
     /** A map no instruction uses. */
     MAP_UNUSED("BPF036", "map-unused", Problem.Severity.WARNING, true,
             "a map that no instruction refers to"),

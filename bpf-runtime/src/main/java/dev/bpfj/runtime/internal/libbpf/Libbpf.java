@@ -329,6 +329,32 @@ public final class Libbpf {
         }
     }
 
+    private static final class bpf_map__btf_key_type_id {
+        static final MethodHandle HANDLE = Native.libbpf("bpf_map__btf_key_type_id", FunctionDescriptor.of(JAVA_INT, ADDRESS), NONE);
+    }
+
+    /** Calls libbpf's {@code bpf_map__btf_key_type_id}: the map's BTF type id, 0 when it has none. */
+    public static int bpf_map__btf_key_type_id(MemorySegment map) {
+        try {
+            return (int) bpf_map__btf_key_type_id.HANDLE.invokeExact(map);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private static final class bpf_map__btf_value_type_id {
+        static final MethodHandle HANDLE = Native.libbpf("bpf_map__btf_value_type_id", FunctionDescriptor.of(JAVA_INT, ADDRESS), NONE);
+    }
+
+    /** Calls libbpf's {@code bpf_map__btf_value_type_id}: the map's BTF type id, 0 when it has none. */
+    public static int bpf_map__btf_value_type_id(MemorySegment map) {
+        try {
+            return (int) bpf_map__btf_value_type_id.HANDLE.invokeExact(map);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
     private static final class bpf_map__value_size {
         static final MethodHandle HANDLE = Native.libbpf("bpf_map__value_size", FunctionDescriptor.of(JAVA_INT, ADDRESS), NONE);
     }

@@ -150,6 +150,22 @@ public final class LibbpfLog {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
         }
 
+        /**
+         * Lowers the messages captured so far that contain every one of the fragments to debug
+         * level: for warnings about something the caller expected and handled.
+         */
+        public void lowerToDebug(String... fragments) {
+            for (int i = 0; i < messages.size(); i++) {
+                boolean all = true;
+                for (String fragment : fragments) {
+                    all &= messages.get(i).contains(fragment);
+                }
+                if (all) {
+                    levels.set(i, System.Logger.Level.DEBUG);
+                }
+            }
+        }
+
         /** Hands what was captured to the logger, for operations that succeeded. */
         public void log() {
             for (int i = 0; i < messages.size(); i++) {
