@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -94,7 +95,9 @@ public final class BpfObject implements AutoCloseable {
         List<BpfProgram> programList = new ArrayList<>();
         for (MemorySegment p = Libbpf.bpf_object__next_program(handle, MemorySegment.NULL);
                 !p.equals(MemorySegment.NULL); p = Libbpf.bpf_object__next_program(handle, p)) {
-            programList.add(new BpfProgram(this, p));
+            BpfProgram program = new BpfProgram(this, p);
+            programList.add(program);
+            LegacySections.assignType(program);
         }
         List<BpfMap> mapList = new ArrayList<>();
         Map<String, GlobalData> globalMap = new LinkedHashMap<>();
@@ -352,7 +355,7 @@ public final class BpfObject implements AutoCloseable {
             throw new IllegalStateException("cannot load object " + name
                     + " again: its previous load failed; close it and open a new one");
         }
-        String tooNew = sectionsTooNew();
+        String tooNew = untypedPrograms();
         if (tooNew != null) {
             // libbpf 1.x opens such an object and fails only at load, with a bare "missing BPF prog type".
             throw new BpfException("load object", name, Errno.EOPNOTSUPP, tooNew);
@@ -388,11 +391,13 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
-     * Why programs that will load cannot, when libbpf did not recognise their sections and the
-     * version table says a newer libbpf does; null when there is no such program.
+     * Why programs that will load cannot, when libbpf left them without a type: a section the
+     * version table says a newer libbpf knows, or one no libbpf knows (and no old rule typed, see
+     * {@code LegacySections}); null when every program to load has a type.
      */
-    private String sectionsTooNew() {
+    private String untypedPrograms() {
         List<String> reasons = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
         for (BpfProgram program : programs) {
             if (program.autoload() && program.type() == ProgramType.UNSPEC) {
                 if (program.sectionName().equals(".text")) {
@@ -403,11 +408,23 @@ public final class BpfObject implements AutoCloseable {
                             + "(libbpf 1.5 and newer ignore it); give it a SEC(\"...\") if it is meant to be a program");
                     continue;
                 }
-                LibbpfVersions.sectionTooNew(program.name(), program.sectionName()).ifPresent(reasons::add);
+                Optional<String> tooNew = LibbpfVersions.sectionTooNew(program.name(), program.sectionName());
+                if (tooNew.isPresent()) {
+                    reasons.add(tooNew.get());
+                } else {
+                    unknown.add("program " + program.name() + " is in SEC(\"" + program.sectionName() + "\"), which "
+                            + "libbpf does not know, so it has no program type: use one of libbpf's section names "
+                            + "(SEC(\"xdp\"), SEC(\"tc\"), SEC(\"tracepoint/<category>/<name>\"), ...), or give it a type "
+                            + "before load: program(\"" + program.name() + "\").type(ProgramType.XDP, AttachType.XDP) and "
+                            + "the like");
+                }
             }
         }
-        return reasons.isEmpty() ? null : String.join("; ", reasons) + " (install a newer libbpf.so.1, or switch "
-                + "these programs' autoload off before load: SEC(\"?...\") does that by default)";
+        if (!reasons.isEmpty()) {
+            unknown.add(String.join("; ", reasons) + " (install a newer libbpf.so.1, or switch these programs' autoload "
+                    + "off before load: SEC(\"?...\") does that by default)");
+        }
+        return unknown.isEmpty() ? null : String.join("; ", unknown);
     }
 
     /** The hint for an object libbpf could not open: parts that need a newer libbpf, if any. */

@@ -76,6 +76,32 @@ public final class BpfProgram {
         }
     }
 
+    /**
+     * Sets the program type (and the attach type the kernel expects at load, {@code null} for
+     * none) between open and load, whatever the section says: for a section libbpf does not know,
+     * or to load a function as another type, as libxdp's loaders do. An old-style section that
+     * libbpf 1.0 stopped recognising ({@code SEC("xdp_router")}, {@code SEC("classifier")} and the
+     * like) gets its type at open without this call.
+     *
+     * @throws IllegalStateException once the object is loaded or closed
+     */
+    public void type(ProgramType type, AttachType expectedAttachType) {
+        Objects.requireNonNull(type, "type");
+        if (type == ProgramType.UNKNOWN) {
+            throw new IllegalArgumentException("program " + name + ": UNKNOWN is not a program type the kernel loads");
+        }
+        synchronized (object) {
+            object.requirePhase(BpfObject.Phase.OPENED, "set the type of program " + name);
+            int rc = Libbpf.bpf_program__set_type(handle, type.value());
+            if (rc == 0 && expectedAttachType != null) {
+                rc = Libbpf.bpf_program__set_expected_attach_type(handle, expectedAttachType.value());
+            }
+            if (rc < 0) {
+                throw new BpfException("set the type of program", name, -rc, null);
+            }
+        }
+    }
+
     /** The program's file descriptor; needs the object loaded and this program's autoload on. */
     public int fd() {
         int fd = enterFd();

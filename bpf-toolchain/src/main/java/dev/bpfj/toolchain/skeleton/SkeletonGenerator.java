@@ -63,7 +63,7 @@ public final class SkeletonGenerator {
     private record Var(GlobalVariable variable, String javaName, Shape shape, String cDecl) {
     }
 
-    private record MapPart(MapSpec spec, String accessor, String className, Shape key, Shape value) {
+    private record MapPart(MapSpec spec, String accessor, String className, Shape key, Shape value, Shape record) {
     }
 
     /**
@@ -296,6 +296,8 @@ public final class SkeletonGenerator {
         for (MapSpec map : sorted(spec.maps())) {
             Shape key = null;
             Shape value = null;
+            // The record type a ring buffer declares the cilium/ebpf way (__type(value, struct event)).
+            Shape record = null;
             Optional<MapType> type = map.mapType();
             if (type.isPresent() && TYPED_MAPS.contains(type.get()) && map.keySize() > 0 && map.valueSize() > 0) {
                 key = map.keyTypeId().isPresent() ? types.shapeOf(map.keyTypeId().getAsInt(), map.name() + "_key")
@@ -314,12 +316,12 @@ public final class SkeletonGenerator {
                     types.shapeOf(map.keyTypeId().getAsInt(), map.name() + "_key");
                 }
                 if (map.valueTypeId().isPresent()) {
-                    types.shapeOf(map.valueTypeId().getAsInt(), map.name() + "_value");
+                    record = types.shapeOf(map.valueTypeId().getAsInt(), map.name() + "_value");
                 }
             }
             String accessor = accessors.claim(JavaNames.lowerCamel(map.name()));
             String cls = classes.claim(JavaNames.upperCamel(map.name()) + "Map");
-            parts.add(new MapPart(map, accessor, cls, key, value));
+            parts.add(new MapPart(map, accessor, cls, key, value, record));
         }
         return parts;
     }
@@ -1319,7 +1321,9 @@ public final class SkeletonGenerator {
             out.line("return RingBuffer.builder().add(map, handler).build();");
             out.close();
             out.line("");
-            out.javadoc("Starts reading this ring buffer with records decoded by a codec (records must be whole).", "",
+            out.javadoc("Starts reading this ring buffer with records decoded by a codec (records must be whole)."
+                            + (m.record() instanceof Shape.Struct struct ? " The C definition names the record type: "
+                            + "{@code ringBuffer(" + struct.javaName() + ".CODEC, record -> ...)}." : ""), "",
                     "@param codec    decodes each record, e.g. a generated type's {@code CODEC}",
                     "@param consumer receives each decoded record",
                     "@param <T>      the record type",

@@ -219,6 +219,17 @@ public final class BpfObjectValidator {
         String section = SectionDefinitions.withoutAutoloadMarker(written);
         Optional<SectionDefinitions.Definition> match = SectionDefinitions.match(section);
         if (match.isEmpty()) {
+            Optional<String[]> legacy = SectionDefinitions.legacyPrefix(section);
+            if (legacy.isPresent()) {
+                report(Rule.SECTION_LEGACY_PREFIX, subject, "is in SEC(\"" + written + "\"), which libbpf before 1.0 "
+                                + "took for a " + legacy.get()[1] + " program by its start, \"" + legacy.get()[0]
+                                + "\"; libbpf 1.0 and later do not. bpfj's runtime gives it that type when it opens "
+                                + "the object; other libbpf loaders (bpftool, a C skeleton) fail at load with "
+                                + "\"missing BPF prog type\" unless they set the type themselves, as libxdp does.",
+                        "to load it with those too, name the section SEC(\"" + (written.startsWith("?") ? "?" : "")
+                                + legacy.get()[0] + "\").");
+                return;
+            }
             Optional<String> suggestion = SectionDefinitions.suggest(section);
             report(Rule.SECTION_UNKNOWN, subject, "is in SEC(\"" + written + "\"), which is not a program type libbpf "
                             + "recognises; libbpf cannot load it (it has no program type).",

@@ -35,6 +35,10 @@ public enum Rule {
     TRACEPOINT_MANUAL_ATTACH("BPF012", "tracepoint-manual-attach", Problem.Severity.WARNING, true,
             "SEC(\"tracepoint\"), SEC(\"tracepoint/<name>\") without category, or a bare SEC(\"raw_tp\"): "
                     + "loads, but the application must attach it by hand"),
+    /** A section libbpf 1.0 no longer types, which bpfj's runtime types by the old prefix rule. */
+    SECTION_LEGACY_PREFIX("BPF016", "section-legacy-prefix", Problem.Severity.WARNING, true,
+            "a SEC() that libbpf before 1.0 typed by its start (SEC(\"xdp_router\"), SEC(\"classifier_egress\")): "
+                    + "bpfj's runtime gives the program that type at open, other libbpf 1.x loaders fail"),
     /** A tracepoint section that can never attach. */
     TRACEPOINT_MALFORMED("BPF013", "tracepoint-malformed", Problem.Severity.ERROR, true,
             "a tracepoint section with an empty category or name, or a raw tracepoint named with a category"),

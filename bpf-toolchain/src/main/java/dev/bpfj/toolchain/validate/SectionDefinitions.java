@@ -137,6 +137,36 @@ final class SectionDefinitions {
     }
 
     /**
+     * Section starts that libbpf before 1.0 took for a program type whatever followed
+     * ({@code SEC("xdp_router")} was XDP), with that type; libbpf 1.0 dropped the rule, and bpfj's
+     * runtime applies it at open (its {@code LegacySections} has the same list). Only prefixes whose
+     * type is unambiguous: {@code sk_skb...} is not here.
+     */
+    private static final String[][] LEGACY_PREFIXES = {
+        {"xdp", "BPF_PROG_TYPE_XDP"}, {"classifier", "BPF_PROG_TYPE_SCHED_CLS"}, {"action", "BPF_PROG_TYPE_SCHED_ACT"},
+        {"tc", "BPF_PROG_TYPE_SCHED_CLS"}, {"socket", "BPF_PROG_TYPE_SOCKET_FILTER"},
+        {"perf_event", "BPF_PROG_TYPE_PERF_EVENT"}, {"lwt_in", "BPF_PROG_TYPE_LWT_IN"}, {"lwt_out", "BPF_PROG_TYPE_LWT_OUT"},
+        {"lwt_xmit", "BPF_PROG_TYPE_LWT_XMIT"}, {"lwt_seg6local", "BPF_PROG_TYPE_LWT_SEG6LOCAL"},
+        {"sockops", "BPF_PROG_TYPE_SOCK_OPS"}, {"sk_msg", "BPF_PROG_TYPE_SK_MSG"},
+        {"flow_dissector", "BPF_PROG_TYPE_FLOW_DISSECTOR"},
+    };
+
+    /**
+     * The old prefix an unrecognised section starts with, and the program type it gave.
+     *
+     * @param section a section no libbpf recognises (without the {@code ?} marker)
+     * @return {prefix, type}, or empty
+     */
+    static Optional<String[]> legacyPrefix(String section) {
+        for (String[] prefix : LEGACY_PREFIXES) {
+            if (section.startsWith(prefix[0])) {
+                return Optional.of(prefix);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * The closest recognised section name for an unrecognised one: the known name nearest to
      * the section's leading components, with the rest of the section kept
      * ({@code tracepont/syscalls/x} -> {@code tracepoint/syscalls/x}).

@@ -69,6 +69,23 @@ class KeepTypeInBtfTest {
         assertTrue(skeleton.contains("class PointerOnlyEvent"), skeleton);
     }
 
+    @Test
+    void aRingBufferThatNamesItsRecordTypeKeepsItAndTheSkeletonSaysSo() throws Exception {
+        // The cilium/ebpf way: __type(value, ...) on the ring buffer (bpfj's runtime drops it at open).
+        Path dir = Files.createDirectories(work.resolve("src-typed"));
+        Path source = Files.writeString(dir.resolve("keep.bpf.c"), SOURCE.formatted("")
+                .replace("__uint(max_entries, 4096);", "__uint(max_entries, 4096);\n\t__type(value, struct pointer_only_event);"));
+        Path objects = Files.createDirectories(dir.resolve("bpf"));
+        Files.copy(ClangFixtures.compile(source, dir.resolve("cache")), objects.resolve("keep.bpf.o"));
+        Path generated = work.resolve("gen-typed");
+        new Skeletons(BuildLog.silent()).generate(new SkeletonRequest(objects, generated, work.resolve("res-typed"), "x",
+                List.of()));
+        String skeleton = Files.readString(generated.resolve("x/KeepBpf.java"));
+        assertTrue(skeleton.contains("class PointerOnlyEvent"), skeleton);
+        assertTrue(skeleton.contains("The C definition names the record type: {@code ringBuffer(PointerOnlyEvent.CODEC, "
+                + "record -> ...)}."), skeleton);
+    }
+
     /** Compiles the source with {@code extra} added and expects bpf.types to fail: the message. */
     private String generate(String extra, String type) throws Exception {
         return assertThrows(BpfBuildException.class, () -> generate(extra, type, work.resolve("gen1"))).getMessage();

@@ -102,6 +102,21 @@ class BpfObjectValidatorTest {
     }
 
     @Test
+    void oldPrefixSectionsAreWarningsThatBpfjTypesThem() throws Exception {
+        // xdp-tutorial's style: libbpf 0.x typed these by their start; bpfj's runtime does too
+        // (LegacySectionsTest loads such programs), other libbpf 1.x loaders do not.
+        Problem xdp = only(problems(HEADERS + program("xdp_patch_ports", "") + GPL));
+        assertRule(xdp, Rule.SECTION_LEGACY_PREFIX, Problem.Severity.WARNING);
+        assertTrue(xdp.message().contains("is in SEC(\"xdp_patch_ports\"), which libbpf before 1.0 took for a "
+                + "BPF_PROG_TYPE_XDP program by its start, \"xdp\""), xdp.toString());
+        assertTrue(xdp.fix().contains("name the section SEC(\"xdp\")"), xdp.toString());
+        assertRule(only(problems(HEADERS + program("?classifier_egress", "") + GPL)), Rule.SECTION_LEGACY_PREFIX,
+                Problem.Severity.WARNING);
+        // a section a newer libbpf knows is not an old prefix: it needs that libbpf
+        assertRule(only(problems(HEADERS + program("tcx/ingress", "") + GPL)), Rule.LIBBPF_VERSION, Problem.Severity.ERROR);
+    }
+
+    @Test
     void tracepointCategoryNearMiss() throws Exception {
         Problem problem = only(problems(HEADERS + program("tracepoint/syscall/sys_enter_open", "") + GPL));
         assertError(problem, "program handler", "no tracepoint category 'syscall'",
