@@ -74,6 +74,21 @@ public final class VerifyMojo extends AbstractBpfMojo {
     private Map<String, String> maxEntries;
 
     /**
+     * Key sizes in bytes for maps whose definition leaves the key size to the application: one
+     * child element per map, named after the map, holding the size.
+     */
+    @Parameter
+    private Map<String, String> keySizes;
+
+    /**
+     * Value sizes in bytes for maps whose definition leaves the value size to the application, like
+     * the stack maps of bcc's libbpf-based tools (the stack depth times 8, e.g. {@code stackmap} set
+     * to {@code 1016} for 127 frames): one child element per map, named after the map.
+     */
+    @Parameter
+    private Map<String, String> valueSizes;
+
+    /**
      * Values for read-only globals ({@code const volatile}) that the verifier needs to see: one child
      * element per global, named by its C name, holding its value (for example {@code targ_pid} set to
      * {@code 1}); decimal, {@code 0x} hex, {@code true} or {@code false}.
@@ -142,22 +157,34 @@ public final class VerifyMojo extends AbstractBpfMojo {
             required = Boolean.parseBoolean(require.strip());
             because = "bpf.verify.require=true";
         }
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        if (maxEntries != null) {
-            for (Map.Entry<String, String> entry : maxEntries.entrySet()) {
-                try {
-                    sizes.put(entry.getKey(), Integer.parseInt(entry.getValue().strip()));
-                } catch (NumberFormatException | NullPointerException e) {
-                    throw new MojoFailureException("bpf:verify: <maxEntries><" + entry.getKey() + "> is \"" + entry.getValue()
-                            + "\", not a number of entries");
-                }
-            }
-        }
-        VerifyRequest request = new VerifyRequest(outputDirectory.toPath(), List.of(sourceDirectory.toPath()), sizes,
-                rodata == null ? Map.of() : rodata, list(skipPrograms),
+        VerifyRequest request = new VerifyRequest(outputDirectory.toPath(), List.of(sourceDirectory.toPath()),
+                positive(maxEntries, "maxEntries", "a number of entries"), positive(keySizes, "keySizes", "a size in bytes"),
+                positive(valueSizes, "valueSizes", "a size in bytes"), rodata == null ? Map.of() : rodata, list(skipPrograms),
                 attachTargets == null ? Map.of() : attachTargets, minimumKernels == null ? Map.of() : minimumKernels,
                 required, because, javaExecutable(), runtimeJar(), buildDirectory.toPath().resolve("bpf-verify"));
         return () -> new KernelVerifier(buildLog()).verify(request);
+    }
+
+    /** A map of names to positive numbers from a map parameter ({@code <maxEntries>} and the like). */
+    private static Map<String, Integer> positive(Map<String, String> values, String parameter, String what)
+            throws MojoFailureException {
+        Map<String, Integer> numbers = new LinkedHashMap<>();
+        if (values != null) {
+            for (Map.Entry<String, String> entry : values.entrySet()) {
+                int number;
+                try {
+                    number = Integer.parseInt(entry.getValue().strip());
+                } catch (NumberFormatException | NullPointerException e) {
+                    number = 0;
+                }
+                if (number <= 0) {
+                    throw new MojoFailureException("bpf:verify: <" + parameter + "><" + entry.getKey() + "> is \""
+                            + entry.getValue() + "\", not " + what + " (a positive whole number)");
+                }
+                numbers.put(entry.getKey(), number);
+            }
+        }
+        return numbers;
     }
 
     private Path runtimeJar() throws MojoFailureException {

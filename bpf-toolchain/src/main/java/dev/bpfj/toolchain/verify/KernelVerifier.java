@@ -121,6 +121,8 @@ public final class KernelVerifier {
         }
 
         unused("map", request.maxEntries().keySet(), usedMaps, "maxEntries");
+        unused("map", request.keySizes().keySet(), usedMaps, "keySizes");
+        unused("map", request.valueSizes().keySet(), usedMaps, "valueSizes");
         unused("read-only global", request.rodata().keySet(), usedRodata, "rodata");
         unused("program", new HashSet<>(request.skipPrograms()), usedPrograms, "skipPrograms");
         unused("program", request.attachTargets().keySet(), usedPrograms, "attachTargets");
@@ -251,10 +253,20 @@ public final class KernelVerifier {
                                 + "<skipProgram>" + name + "</skipProgram></skipPrograms>");
                     }
                 }
-                case MAP_KEY_SIZE -> unsettable.add("map " + name + " (" + requirement.section() + ") has key size 0,"
-                        + " which the application sets before load (BpfMap.keySize)");
-                case MAP_VALUE_SIZE -> unsettable.add("map " + name + " (" + requirement.section() + ") has value size 0,"
-                        + " which the application sets before load (BpfMap.valueSize)");
+                case MAP_KEY_SIZE -> {
+                    if (!request.keySizes().containsKey(name)) {
+                        unset.add("map " + name + " (" + requirement.section() + ") has key size 0, which the application"
+                                + " sets before load: give the size to load it with, <keySizes><" + name + ">bytes</"
+                                + name + "></keySizes>");
+                    }
+                }
+                case MAP_VALUE_SIZE -> {
+                    if (!request.valueSizes().containsKey(name)) {
+                        unset.add("map " + name + " (" + requirement.section() + ") has value size 0, which the"
+                                + " application sets before load: give the size to load it with, <valueSizes><" + name
+                                + ">bytes</" + name + "></valueSizes> (a stack map's is the stack depth times 8)");
+                    }
+                }
                 case INNER_MAP -> unsettable.add("map " + name + " (" + requirement.section() + ") has no inner map,"
                         + " which the application gives before load (BpfMap.innerMap)");
                 case ATTACH_TARGET_PROGRAM -> {
@@ -268,12 +280,23 @@ public final class KernelVerifier {
         }
     }
 
+    /** Writes one per-map setting for the maps of {@code spec} that it names. */
+    private static void mapSettings(Properties out, String prefix, Map<String, Integer> settings, BpfObjectSpec spec,
+            Set<String> usedMaps) {
+        for (Map.Entry<String, Integer> entry : settings.entrySet()) {
+            if (spec.map(entry.getKey()).isPresent()) {
+                usedMaps.add(entry.getKey());
+                out.setProperty(prefix + entry.getKey(), String.valueOf(entry.getValue()));
+            }
+        }
+    }
+
     private void configure(Properties out, int index, Path object, VerifyRequest request, Set<String> usedMaps,
             Set<String> usedRodata, Set<String> usedPrograms) throws IOException, BpfBuildException {
         String prefix = index + ".";
         out.setProperty(prefix + "file", object.toAbsolutePath().toString());
-        if (request.maxEntries().isEmpty() && request.rodata().isEmpty() && request.skipPrograms().isEmpty()
-                && request.attachTargets().isEmpty()) {
+        if (request.maxEntries().isEmpty() && request.keySizes().isEmpty() && request.valueSizes().isEmpty()
+                && request.rodata().isEmpty() && request.skipPrograms().isEmpty() && request.attachTargets().isEmpty()) {
             return;
         }
         BpfObjectSpec spec;
@@ -282,12 +305,9 @@ public final class KernelVerifier {
         } catch (BpfFormatException e) {
             throw new BpfBuildException("bpf:verify cannot read " + object + ": " + e.getMessage());
         }
-        for (Map.Entry<String, Integer> entry : request.maxEntries().entrySet()) {
-            if (spec.map(entry.getKey()).isPresent()) {
-                usedMaps.add(entry.getKey());
-                out.setProperty(prefix + "maxEntries." + entry.getKey(), String.valueOf(entry.getValue()));
-            }
-        }
+        mapSettings(out, prefix + "maxEntries.", request.maxEntries(), spec, usedMaps);
+        mapSettings(out, prefix + "keySize.", request.keySizes(), spec, usedMaps);
+        mapSettings(out, prefix + "valueSize.", request.valueSizes(), spec, usedMaps);
         for (String program : request.skipPrograms()) {
             if (spec.program(program).isPresent()) {
                 usedPrograms.add(program);

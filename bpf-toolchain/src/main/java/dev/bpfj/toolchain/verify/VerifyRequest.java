@@ -10,6 +10,10 @@ import java.util.Map;
  * @param objectDirectory where the build put its objects; every {@code *.bpf.o} below it is loaded
  * @param sourceRoots     where the C sources are, to annotate verifier logs
  * @param maxEntries      map name to max_entries, applied to every object that has the map
+ * @param keySizes        map name to key size in bytes, for maps whose definition leaves it to the
+ *                        application, applied like maxEntries
+ * @param valueSizes      map name to value size in bytes (bcc's stack maps: the stack depth times
+ *                        8), applied like maxEntries
  * @param rodata          read-only global ({@code const volatile}) name to value (decimal,
  *                        {@code 0x} hex, {@code true}/{@code false}), applied before load to every
  *                        object that has it
@@ -26,7 +30,7 @@ import java.util.Map;
  * @param workDirectory   where to write the request and result files
  */
 public record VerifyRequest(Path objectDirectory, List<Path> sourceRoots, Map<String, Integer> maxEntries,
-        Map<String, String> rodata, List<String> skipPrograms, Map<String, String> attachTargets,
+        Map<String, Integer> keySizes, Map<String, Integer> valueSizes, Map<String, String> rodata, List<String> skipPrograms, Map<String, String> attachTargets,
         Map<String, String> minimumKernels, boolean required,
         String requiredBecause, Path java, Path runtimeJar, Path workDirectory) {
 
@@ -34,6 +38,8 @@ public record VerifyRequest(Path objectDirectory, List<Path> sourceRoots, Map<St
     public VerifyRequest {
         sourceRoots = List.copyOf(sourceRoots);
         maxEntries = Map.copyOf(maxEntries);
+        keySizes = Map.copyOf(keySizes);
+        valueSizes = Map.copyOf(valueSizes);
         rodata = Map.copyOf(rodata);
         skipPrograms = List.copyOf(skipPrograms);
         attachTargets = Map.copyOf(attachTargets);

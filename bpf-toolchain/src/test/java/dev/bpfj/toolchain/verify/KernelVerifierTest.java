@@ -46,7 +46,7 @@ class KernelVerifierTest {
 
     private VerifyRequest request(Path objects, Map<String, Integer> maxEntries, Map<String, String> rodata,
             List<String> skip) {
-        return new VerifyRequest(objects, List.of(dir.resolve("src")), maxEntries, rodata, skip, Map.of(), Map.of(),
+        return new VerifyRequest(objects, List.of(dir.resolve("src")), maxEntries, Map.of(), Map.of(), rodata, skip, Map.of(), Map.of(),
                 true, "test", Path.of(System.getProperty("java.home"), "bin", "java"), dir.resolve("no-runtime.jar"),
                 dir.resolve("work"));
     }
@@ -97,15 +97,38 @@ class KernelVerifierTest {
         assertEquals(List.of("sized.bpf.o: map counts (BPF_MAP_TYPE_HASH) has max_entries 0, which the application sets"
                 + " before load: give the size to load it with, <maxEntries><counts>N</counts></maxEntries>"), e.details());
 
-        // A stack map without a value size: no setting of the goal gives one, so the object is left out, by name.
+        // A stack map without a value size, as bcc's tools have (they size it at run time): <valueSizes>.
         Files.delete(objects.resolve("sized.bpf.o"));
         object("stacks",
                 "struct { __uint(type, BPF_MAP_TYPE_STACK_TRACE); __type(key, __u32); } stacks SEC(\".maps\");",
                 "SEC(\"perf_event\") int sample(void *ctx) { return bpf_get_stackid(ctx, &stacks, 0) < 0; }");
+        BpfBuildException stacks = assertThrows(BpfBuildException.class, () -> new KernelVerifier(new RecordingLog())
+                .verify(request(objects, Map.of("stacks", 64), Map.of(), List.of())));
+        assertEquals(List.of("stacks.bpf.o: map stacks (BPF_MAP_TYPE_STACK_TRACE) has value size 0, which the application"
+                + " sets before load: give the size to load it with, <valueSizes><stacks>bytes</stacks></valueSizes> (a stack"
+                + " map's is the stack depth times 8)"), stacks.details());
+
+        // A map-in-map without an inner map: no setting of the goal gives one, so the object is left out, by name.
+        Files.delete(objects.resolve("stacks.bpf.o"));
+        object("outer",
+                "struct { __uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS); __uint(max_entries, 4); __type(key, __u32);"
+                        + " __type(value, __u32); } outer SEC(\".maps\");",
+                "SEC(\"xdp\") int lookup(struct xdp_md *ctx) { __u32 k = 0; return bpf_map_lookup_elem(&outer, &k) ? XDP_PASS"
+                        + " : XDP_DROP; }");
         RecordingLog log = new RecordingLog();
-        assertEquals(0, new KernelVerifier(log).verify(request(objects, Map.of("stacks", 64), Map.of(), List.of())));
-        assertTrue(log.lines().stream().anyMatch(line -> line.startsWith("WARN bpf:verify: not loading stacks.bpf.o: map stacks"
-                + " (BPF_MAP_TYPE_STACK_TRACE) has value size 0")), log.lines().toString());
+        assertEquals(0, new KernelVerifier(log).verify(request(objects, Map.of(), Map.of(), List.of())));
+        assertTrue(log.lines().stream().anyMatch(line -> line.startsWith("WARN bpf:verify: not loading outer.bpf.o: map outer"
+                + " (BPF_MAP_TYPE_ARRAY_OF_MAPS) has no inner map")), log.lines().toString());
+    }
+
+    @Test
+    void aSizeNamingNoMapFailsLikeAnyOtherSetting() throws IOException {
+        Path objects = objects();
+        BpfBuildException e = assertThrows(BpfBuildException.class, () -> new KernelVerifier(new RecordingLog())
+                .verify(new VerifyRequest(objects, List.of(dir.resolve("src")), Map.of(), Map.of(), Map.of("stackz", 1016),
+                        Map.of(), List.of(), Map.of(), Map.of(), true, "test", Path.of(System.getProperty("java.home"), "bin",
+                        "java"), dir.resolve("no-runtime.jar"), dir.resolve("work"))));
+        assertTrue(e.getMessage().startsWith("bpf:verify: <valueSizes> names map stackz, which no object has"), e.getMessage());
     }
 
     @Test

@@ -23,8 +23,8 @@ import java.util.Properties;
  * {@code java --enable-native-access=ALL-UNNAMED -cp bpf-runtime.jar dev.bpfj.runtime.internal.verify.VerifyMain REQUEST RESULT}.
  *
  * <p>The request is a properties file: {@code count}, and per object {@code i}: {@code i.file},
- * {@code i.maxEntries.<map>=<n>}, {@code i.global.<section>.<offset>=<hex bytes>} (initial values
- * of globals, like rodata settings), {@code i.skip.<program>=true} (not loaded). The result,
+ * {@code i.maxEntries.<map>=<n>}, {@code i.keySize.<map>=<bytes>}, {@code i.valueSize.<map>=<bytes>},
+ * {@code i.global.<section>.<offset>=<hex bytes>} (initial values of globals, like rodata settings), {@code i.skip.<program>=true} (not loaded). The result,
  * also properties: {@code i.status} ({@code ok}, {@code rejected} by the verifier, or
  * {@code failed} otherwise), {@code i.program}, {@code i.errno}, {@code i.message}, {@code i.log}
  * and {@code i.programs} (the programs loaded). Exit status 0 when every object was tried, 2 for
@@ -131,6 +131,8 @@ public final class VerifyMain {
                 String value = request.getProperty(key);
                 switch (parts[0]) {
                     case "maxEntries" -> object.map(parts[1]).maxEntries(Integer.parseInt(value));
+                    case "keySize" -> object.map(parts[1]).keySize(Integer.parseInt(value));
+                    case "valueSize" -> object.map(parts[1]).valueSize(Integer.parseInt(value));
                     case "skip" -> object.program(parts[1]).autoload(false);
                     case "attachTarget" -> attachTarget(object.program(parts[1]), value);
                     case "global" -> {
