@@ -1,5 +1,10 @@
 package dev.bpfj.runtime;
 
+import static dev.bpfj.runtime.TestRunTest.SK_BUFF_SIZE;
+import static dev.bpfj.runtime.TestRunTest.TC_ACT_OK;
+import static dev.bpfj.runtime.TestRunTest.TC_ACT_SHOT;
+import static dev.bpfj.runtime.TestRunTest.XDP_DROP;
+import static dev.bpfj.runtime.TestRunTest.XDP_PASS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,12 +19,6 @@ import org.junit.jupiter.api.Test;
  */
 @KernelTest(needs = KernelTest.Facility.CLANG)
 class LegacySectionsTest {
-
-    private static final int XDP_DROP = 1;
-    private static final int XDP_PASS = 2;
-    private static final int TC_ACT_OK = 0;
-    private static final int TC_ACT_SHOT = 2;
-    private static final int SK_BUFF_SIZE = 192;
 
     @Test
     void oldStyleSectionsGetTheirTypeAndRunAsIt() {

@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
 @KernelTest(needs = KernelTest.Facility.CLANG)
 class TestRunTest {
 
-    private static final int XDP_DROP = 1;
-    private static final int XDP_PASS = 2;
+    static final int XDP_DROP = 1;
+    static final int XDP_PASS = 2;
     private static final int XDP_TX = 3;
-    private static final int TC_ACT_OK = 0;
-    private static final int TC_ACT_SHOT = 2;
+    static final int TC_ACT_OK = 0;
+    static final int TC_ACT_SHOT = 2;
     private static final int TC_ACT_REDIRECT = 7;
-    private static final int SK_BUFF_SIZE = 192;
+    static final int SK_BUFF_SIZE = 192;
 
     private static final byte[] DST_MAC = {0x02, 0, 0, 0, 0, 0x01};
     private static final byte[] SRC_MAC = {0x02, 0, 0, 0, 0, 0x02};
