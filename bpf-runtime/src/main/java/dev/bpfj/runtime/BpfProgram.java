@@ -5,6 +5,7 @@ import dev.bpfj.runtime.internal.libbpf.Errno;
 import dev.bpfj.runtime.internal.libbpf.LibbpfLog;
 import dev.bpfj.runtime.internal.libbpf.Libbpf;
 import dev.bpfj.runtime.internal.libbpf.LibbpfAttach;
+import dev.bpfj.runtime.internal.libbpf.LibbpfNet;
 import dev.bpfj.runtime.internal.libbpf.Native;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -92,9 +93,9 @@ public final class BpfProgram {
         }
         synchronized (object) {
             object.requirePhase(BpfObject.Phase.OPENED, "set the type of program " + name);
-            int rc = Libbpf.bpf_program__set_type(handle, type.value());
+            int rc = LibbpfNet.bpf_program__set_type(handle, type.value());
             if (rc == 0 && expectedAttachType != null) {
-                rc = Libbpf.bpf_program__set_expected_attach_type(handle, expectedAttachType.value());
+                rc = LibbpfNet.bpf_program__set_expected_attach_type(handle, expectedAttachType.value());
             }
             if (rc < 0) {
                 throw new BpfException("set the type of program", name, -rc, null);

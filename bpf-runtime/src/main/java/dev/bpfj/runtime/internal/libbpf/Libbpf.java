@@ -212,33 +212,6 @@ public final class Libbpf {
         }
     }
 
-    private static final class bpf_program__set_type {
-        static final MethodHandle HANDLE = Native.libbpf("bpf_program__set_type", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), NONE);
-    }
-
-    /** Calls libbpf's {@code bpf_program__set_type}. */
-    public static int bpf_program__set_type(MemorySegment prog, int type) {
-        try {
-            return (int) bpf_program__set_type.HANDLE.invokeExact(prog, type);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
-    private static final class bpf_program__set_expected_attach_type {
-        static final MethodHandle HANDLE = Native.libbpf("bpf_program__set_expected_attach_type",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), NONE);
-    }
-
-    /** Calls libbpf's {@code bpf_program__set_expected_attach_type}. */
-    public static int bpf_program__set_expected_attach_type(MemorySegment prog, int type) {
-        try {
-            return (int) bpf_program__set_expected_attach_type.HANDLE.invokeExact(prog, type);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
     private static final class bpf_program__fd {
         static final MethodHandle HANDLE = Native.libbpf("bpf_program__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS), NONE);
     }
