@@ -277,16 +277,22 @@ public final class BpfMap implements AutoCloseable {
      *         about that is expected
      */
     boolean fitEventMapSizes() {
-        boolean retried = false;
+        int wanted;
         if (type == MapType.RINGBUF || type == MapType.USER_RINGBUF) {
-            retried = Libbpf.bpf_map__btf_value_type_id(handle) != 0 || Libbpf.bpf_map__btf_key_type_id(handle) != 0;
-            setSize(0, keySize, Libbpf::bpf_map__set_key_size);
-            setSize(0, valueSize, Libbpf::bpf_map__set_value_size);
+            wanted = 0;
         } else if (type == MapType.PERF_EVENT_ARRAY) {
-            // libbpf creates perf event arrays without BTF types, so nothing is retried.
-            setSize(Integer.BYTES, keySize, Libbpf::bpf_map__set_key_size);
-            setSize(Integer.BYTES, valueSize, Libbpf::bpf_map__set_value_size);
+            wanted = Integer.BYTES;
+        } else {
+            return false;
         }
+        if (keySize == wanted && valueSize == wanted) {
+            return false;
+        }
+        // libbpf creates perf event arrays without BTF types; a ring buffer keeps its value's.
+        boolean retried = wanted == 0
+                && (Libbpf.bpf_map__btf_value_type_id(handle) != 0 || Libbpf.bpf_map__btf_key_type_id(handle) != 0);
+        setSize(wanted, keySize, Libbpf::bpf_map__set_key_size);
+        setSize(wanted, valueSize, Libbpf::bpf_map__set_value_size);
         describe();
         return retried;
     }
