@@ -15,6 +15,13 @@ int legacy_xdp(struct xdp_md *ctx)
 	return ctx->data_end - ctx->data > 100 ? XDP_DROP : XDP_PASS;
 }
 
+/* Only a devmap program may read egress_ifindex: the load proves the expected attach type too. */
+SEC("xdp_devmap/egress")
+int legacy_devmap(struct xdp_md *ctx)
+{
+	return ctx->egress_ifindex ? XDP_PASS : XDP_DROP;
+}
+
 SEC("classifier_egress")
 int legacy_classifier(struct __sk_buff *skb)
 {

@@ -19,6 +19,9 @@ final class LegacySections {
     }
 
     private static final Prefix[] PREFIXES = {
+        // Before "xdp": the map programs of libbpf 0.x's SEC("xdp_devmap/...") and SEC("xdp_cpumap/...").
+        new Prefix("xdp_devmap", ProgramType.XDP, AttachType.XDP_DEVMAP),
+        new Prefix("xdp_cpumap", ProgramType.XDP, AttachType.XDP_CPUMAP),
         new Prefix("xdp", ProgramType.XDP, AttachType.XDP),
         new Prefix("classifier", ProgramType.SCHED_CLS, null),
         new Prefix("action", ProgramType.SCHED_ACT, null),

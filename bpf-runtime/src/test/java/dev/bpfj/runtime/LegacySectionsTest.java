@@ -31,6 +31,8 @@ class LegacySectionsTest {
             assertEquals(ProgramType.XDP, object.program("legacy_xdp").info().type());
             assertEquals(ProgramType.SCHED_CLS, object.program("legacy_classifier").info().type());
             assertEquals(ProgramType.SOCKET_FILTER, object.program("legacy_socket").info().type());
+            // the verifier lets only a program loaded for a devmap read egress_ifindex
+            assertEquals(ProgramType.XDP, object.program("legacy_devmap").info().type());
 
             BpfProgram xdp = object.program("legacy_xdp");
             byte[] small = TestRunTest.udpFrame(9);

@@ -143,6 +143,7 @@ final class SectionDefinitions {
      * type is unambiguous: {@code sk_skb...} is not here.
      */
     private static final String[][] LEGACY_PREFIXES = {
+        {"xdp_devmap", "BPF_PROG_TYPE_XDP (devmap)"}, {"xdp_cpumap", "BPF_PROG_TYPE_XDP (cpumap)"},
         {"xdp", "BPF_PROG_TYPE_XDP"}, {"classifier", "BPF_PROG_TYPE_SCHED_CLS"}, {"action", "BPF_PROG_TYPE_SCHED_ACT"},
         {"tc", "BPF_PROG_TYPE_SCHED_CLS"}, {"socket", "BPF_PROG_TYPE_SOCKET_FILTER"},
         {"perf_event", "BPF_PROG_TYPE_PERF_EVENT"}, {"lwt_in", "BPF_PROG_TYPE_LWT_IN"}, {"lwt_out", "BPF_PROG_TYPE_LWT_OUT"},
