@@ -494,6 +494,10 @@ public final class BpfObject implements AutoCloseable {
         if (externs != null) {
             return new BpfException("load object", name, errno, externs, lastWarnings);
         }
+        String pinned = LoadHints.pinnedMapMismatch(log);
+        if (pinned != null) {
+            return new BpfException("load object", name, errno, pinned, lastWarnings);
+        }
         String hint = Environment.hintFor(errno);
         if (hint == null) {
             hint = LoadHints.refusedKind(this, errno, log, false);

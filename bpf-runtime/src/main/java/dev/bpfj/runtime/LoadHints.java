@@ -7,16 +7,38 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Hints for loads the kernel refuses by program kind rather than by the program's code: a
- * privileged process that still gets EPERM for fentry/fexit/fmod_ret/freplace/lsm/struct_ops
- * programs is on a kernel that does not allow BPF trampolines or struct_ops (lockdown, or an
- * architecture/config without them).
+ * Hints for loads that fail for a reason outside the program's code: the kernel refusing a program
+ * kind (a privileged process that still gets EPERM for fentry/fexit/fmod_ret/freplace/lsm/struct_ops
+ * programs is on a kernel that does not allow BPF trampolines or struct_ops: lockdown, or an
+ * architecture/config without them), and a pinned map of another definition in the way.
  */
 final class LoadHints {
 
     private static final Pattern FAILED_PROGRAM = Pattern.compile("prog '([^']+)': (?:BPF program load failed|failed to load)");
 
     private LoadHints() {
+    }
+
+    /** libbpf's words when a map pinned by name exists with another definition. */
+    private static final Pattern PIN_MISMATCH = Pattern.compile("couldn't reuse pinned map at '([^']+)': parameter mismatch");
+
+    /**
+     * Why a map with {@code LIBBPF_PIN_BY_NAME} could not be created: a map is pinned at its path
+     * already, with another type, key or value size, max_entries or flags (left by another
+     * program using the same name, or by an older build of this one); null when the log says
+     * nothing of that.
+     */
+    static String pinnedMapMismatch(String log) {
+        Matcher matcher = PIN_MISMATCH.matcher(log);
+        if (!matcher.find()) {
+            return null;
+        }
+        String path = matcher.group(1);
+        return "a map pinned at " + path + " (LIBBPF_PIN_BY_NAME) has another definition than this object's map of "
+                + "that name (type, key or value size, max_entries or flags), so libbpf can neither reuse it nor pin "
+                + "its own there; it was left by another program or an older build: compare with bpftool map show "
+                + "pinned " + path + ", then remove it (rm " + path + ") if nothing uses it, or pin this object's maps "
+                + "elsewhere (OpenOptions.withPinRoot)";
     }
 
     /**

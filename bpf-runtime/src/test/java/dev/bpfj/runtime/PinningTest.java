@@ -38,6 +38,32 @@ class PinningTest {
     }
 
     @Test
+    void aMapPinnedByNameWithAnotherDefinitionIsNamedWithTheWayOut() throws Exception {
+        Path pin = folder.resolve("shared_counts");
+        // Left by "another program": same name, another value size.
+        try (BpfMap other = BpfMap.create(MapType.HASH, "shared_counts", 4, 4, 8)) {
+            other.pin(pin);
+        }
+        OpenOptions options = OpenOptions.defaults().withPinRoot(folder);
+        try (BpfObject object = BpfObject.open(Fixtures.bytes("pinned_by_name"), options.withObjectName("pinned_by_name"))) {
+            BpfException e = assertThrows(BpfException.class, object::load);
+            assertTrue(e.getMessage().contains("a map pinned at " + pin + " (LIBBPF_PIN_BY_NAME) has another definition"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("rm " + pin), e.getMessage());
+        }
+        // Removed, the object's own map takes the name; a second object then reuses it.
+        Files.delete(pin);
+        try (BpfObject first = BpfObject.open(Fixtures.bytes("pinned_by_name"), options.withObjectName("first"));
+                BpfObject second = BpfObject.open(Fixtures.bytes("pinned_by_name"), options.withObjectName("second"))) {
+            first.load();
+            assertTrue(Files.exists(pin));
+            second.load();
+            assertEquals(first.map("shared_counts").info().id(), second.map("shared_counts").info().id(),
+                    "the second object reuses the pinned map");
+        }
+    }
+
+    @Test
     void pinnedLinkKeepsCountingAfterTheObjectClosesAndGoesAwayWhenUnpinned() throws Exception {
         Path linkPin = folder.resolve("link");
         Path mapPin = folder.resolve("counts");
