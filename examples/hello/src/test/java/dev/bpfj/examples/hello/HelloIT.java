@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.bpfj.test.KernelTest;
+import dev.bpfj.test.OldJava;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -69,5 +70,17 @@ class HelloIT {
         } catch (IOException e) {
             return e.toString();
         }
+    }
+
+    @Test
+    void onAJavaOlderThan22TheJarSaysWhichJavaItNeeds() throws Exception {
+        // The README's `java -jar examples/hello/target/hello.jar` on a machine whose default Java is older.
+        Path old = OldJava.require();
+        OldJava.Run run = OldJava.runJar(old, Path.of(System.getProperty("example.jar", "target/hello.jar")));
+        assertEquals(1, run.status(), run.err());
+        assertTrue(run.err().startsWith("hello: needs Java 22 or newer; this is Java " + OldJava.featureVersion(old) + " ("),
+                run.err());
+        assertTrue(run.err().contains("/bin/java -jar hello.jar"), run.err());
+        assertEquals("", run.out());
     }
 }

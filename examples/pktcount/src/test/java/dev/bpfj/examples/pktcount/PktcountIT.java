@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.bpfj.test.KernelTest;
+import dev.bpfj.test.OldJava;
 import dev.bpfj.test.VethPair;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -210,5 +211,17 @@ class PktcountIT {
 
     private static String jar() {
         return System.getProperty("example.jar", "target/pktcount.jar");
+    }
+
+    @Test
+    void onAJavaOlderThan22TheJarSaysWhichJavaItNeeds() throws Exception {
+        // The README's `java -jar examples/pktcount/target/pktcount.jar` on a machine whose default Java is older.
+        Path old = OldJava.require();
+        OldJava.Run run = OldJava.runJar(old, Path.of(System.getProperty("example.jar", "target/pktcount.jar")));
+        assertEquals(1, run.status(), run.err());
+        assertTrue(run.err().startsWith("pktcount: needs Java 22 or newer; this is Java " + OldJava.featureVersion(old) + " ("),
+                run.err());
+        assertTrue(run.err().contains("/bin/java -jar pktcount.jar"), run.err());
+        assertEquals("", run.out());
     }
 }
