@@ -70,6 +70,30 @@ public final class OldJava {
         }
     }
 
+    /**
+     * Checks what an example jar does when the old Java runs it: exit status 1, nothing on
+     * standard output, and a message that names the Java it needs and how to run the jar with one
+     * (not an {@code UnsupportedClassVersionError}). Skips the test without an old Java (fails under
+     * {@code CI=true}).
+     *
+     * @param jar  the jar
+     * @param tool the tool's name, which starts the message
+     * @param args arguments to pass, as a user would
+     * @return what the run printed on stderr, for further checks
+     */
+    public static String assertTheJarSaysWhichJavaItNeeds(Path jar, String tool, String... args)
+            throws IOException, InterruptedException {
+        Path old = require();
+        Run run = runJar(old, jar, args);
+        Assertions.assertEquals(1, run.status(), run.err());
+        Assertions.assertEquals("", run.out());
+        Assertions.assertTrue(run.err().startsWith(tool + ": needs Java " + NEEDED + " or newer; this is Java "
+                + featureVersion(old) + " ("), run.err());
+        Assertions.assertTrue(run.err().contains("/bin/java -jar " + tool + ".jar"), run.err());
+        Assertions.assertFalse(run.err().contains("UnsupportedClassVersionError"), run.err());
+        return run.err();
+    }
+
     /** The old Java's home, or empty when there is none. */
     public static Optional<Path> home() {
         String configured = System.getProperty("bpfj.oldJavaHome");

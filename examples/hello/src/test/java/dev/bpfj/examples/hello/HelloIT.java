@@ -75,12 +75,6 @@ class HelloIT {
     @Test
     void onAJavaOlderThan22TheJarSaysWhichJavaItNeeds() throws Exception {
         // The README's `java -jar examples/hello/target/hello.jar` on a machine whose default Java is older.
-        Path old = OldJava.require();
-        OldJava.Run run = OldJava.runJar(old, Path.of(System.getProperty("example.jar", "target/hello.jar")));
-        assertEquals(1, run.status(), run.err());
-        assertTrue(run.err().startsWith("hello: needs Java 22 or newer; this is Java " + OldJava.featureVersion(old) + " ("),
-                run.err());
-        assertTrue(run.err().contains("/bin/java -jar hello.jar"), run.err());
-        assertEquals("", run.out());
+        OldJava.assertTheJarSaysWhichJavaItNeeds(Path.of(System.getProperty("example.jar", "target/hello.jar")), "hello");
     }
 }

@@ -54,13 +54,8 @@ class OldJavaIT {
 
     @Test
     void theJarOnAnOldJavaSaysWhichJavaIsNeeded() throws Exception {
-        Result result = run(List.of(oldHome.resolve("bin/java").toString(), "-jar", jarPath(), "-d", "1"), Map.of());
-        assertEquals(1, result.status, result.err);
-        assertEquals("", result.out);
-        assertTrue(result.err.startsWith("opensnoop: needs Java 22 or newer; this is Java " + oldVersion + " ("),
-                result.err);
-        assertTrue(result.err.contains("/bin/java -jar opensnoop.jar"), result.err);
-        assertFalse(result.err.contains("UnsupportedClassVersionError"), result.err);
+        String err = OldJava.assertTheJarSaysWhichJavaItNeeds(Path.of(jarPath()), "opensnoop", "-d", "1");
+        assertTrue(err.contains("or use the launcher examples/opensnoop/opensnoop"), err);
     }
 
     @Test

@@ -216,12 +216,6 @@ class PktcountIT {
     @Test
     void onAJavaOlderThan22TheJarSaysWhichJavaItNeeds() throws Exception {
         // The README's `java -jar examples/pktcount/target/pktcount.jar` on a machine whose default Java is older.
-        Path old = OldJava.require();
-        OldJava.Run run = OldJava.runJar(old, Path.of(System.getProperty("example.jar", "target/pktcount.jar")));
-        assertEquals(1, run.status(), run.err());
-        assertTrue(run.err().startsWith("pktcount: needs Java 22 or newer; this is Java " + OldJava.featureVersion(old) + " ("),
-                run.err());
-        assertTrue(run.err().contains("/bin/java -jar pktcount.jar"), run.err());
-        assertEquals("", run.out());
+        OldJava.assertTheJarSaysWhichJavaItNeeds(Path.of(System.getProperty("example.jar", "target/pktcount.jar")), "pktcount");
     }
 }
