@@ -17,6 +17,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -568,8 +569,12 @@ public final class BpfCompiler {
                 }
             }
             if (run.exitCode() != 0 || Files.size(output) == 0) {
-                List<String> errors = diagnostics.stream().filter(Diagnostic::isError).map(Diagnostic::toString)
-                        .toList();
+                List<String> errors = new ArrayList<>(diagnostics.stream().filter(Diagnostic::isError)
+                        .map(Diagnostic::toString).toList());
+                for (String note : newerLibbpfMacros(request, diagnostics)) {
+                    log.error(note);
+                    errors.add(note);
+                }
                 if (errors.isEmpty()) {
                     errors = List.of(name + ": clang exited with status " + run.exitCode() + ": "
                             + run.output().strip());
@@ -590,6 +595,32 @@ public final class BpfCompiler {
         } finally {
             Files.deleteIfExists(depFile);
         }
+    }
+
+    /**
+     * For errors on lines that call a libbpf macro the headers clang read do not define (a source
+     * written for newer libbpf headers), one line each naming the macro and the headers.
+     */
+    private static List<String> newerLibbpfMacros(CompileRequest request, List<Diagnostic> diagnostics)
+            throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(request.sourceDirectory());
+        dirs.addAll(request.includes());
+        dirs.addAll(cflagIncludes(request));
+        dirs.addAll(request.systemIncludeDirectories());
+        List<String> notes = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Diagnostic diagnostic : diagnostics) {
+            if (!diagnostic.isError() || diagnostic.line() <= 0) {
+                continue;
+            }
+            Path file = request.projectDirectory().resolve(diagnostic.file()).normalize();
+            Optional<String> note = LibbpfMacros.undefinedOnLine(file, diagnostic.line(), dirs);
+            if (note.isPresent() && seen.add(note.get())) {
+                notes.add(diagnostic.file() + ":" + diagnostic.line() + ": " + note.get());
+            }
+        }
+        return notes;
     }
 
     private SourceOutcome buildOne(CompileRequest request, Clang clang, ClangCommand command, String configHash,

@@ -114,6 +114,30 @@ class BpfCompilerTest {
     }
 
     @Test
+    void aLibbpfMacroTheHeadersLackIsNamedWithTheHeadersVersion() throws Exception {
+        // As bcc's newer tools call BPF_URETPROBE with libbpf 1.1's headers, which lack it; a
+        // name in the family no libbpf defines keeps the test independent of the installed version.
+        Path root = project(dir);
+        Files.writeString(root.resolve("src/main/bpf/newer.bpf.c"), """
+                #include <linux/bpf.h>
+                #include <bpf/bpf_helpers.h>
+                #include <bpf/bpf_tracing.h>
+                SEC("uretprobe/readline")
+                int BPF_URETPROBE_NEXT(printret, const void *ret) { return 0; }
+                char LICENSE[] SEC("license") = "GPL";
+                """);
+        BpfBuildException e = assertThrows(BpfBuildException.class, () -> compile(request(root).build()));
+        String all = e.getMessage() + "\n" + String.join("\n", e.details());
+        assertTrue(all.contains("newer.bpf.c:5: BPF_URETPROBE_NEXT is not defined by the libbpf headers clang read ("),
+                all);
+        assertTrue(all.contains("the source was written for newer libbpf headers, or the name is misspelled"), all);
+        // a line without such a macro gets clang's words alone
+        Files.writeString(root.resolve("src/main/bpf/newer.bpf.c"), "int broken( { return 0; }\n");
+        BpfBuildException plain = assertThrows(BpfBuildException.class, () -> compile(request(root).build()));
+        assertFalse((plain.getMessage() + plain.details()).contains("not defined by the libbpf headers"), plain.getMessage());
+    }
+
+    @Test
     void keepsDwarfWhenNotStripping() throws Exception {
         Path root = project(dir, "one");
         compile(request(root).strip(false).build());
