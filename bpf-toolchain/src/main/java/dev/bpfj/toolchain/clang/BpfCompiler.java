@@ -422,8 +422,7 @@ public final class BpfCompiler {
         List<Path> scanPath = new ArrayList<>(projectIncludes);
         scanPath.addAll(cflagIncludes(request));
         IncludeScanner scanner = new IncludeScanner(scanPath);
-        List<Path> allDirs = new ArrayList<>(scanPath);
-        allDirs.addAll(request.systemIncludeDirectories());
+        List<Path> allDirs = searchPath(request);
         String needsLibbpf = null;
         String needsVmlinux = null;
         for (Path source : stale) {
@@ -459,6 +458,19 @@ public final class BpfCompiler {
     }
 
     /** The {@code -I} directories of the user's cflags, relative ones resolved as clang does: it runs in the project directory. */
+    /**
+     * Where clang looks for an {@code #include <...>}, in its order: the source directory, the
+     * configured includes, the cflags' {@code -I} directories, the system directories.
+     */
+    private static List<Path> searchPath(CompileRequest request) {
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(request.sourceDirectory());
+        dirs.addAll(request.includes());
+        dirs.addAll(cflagIncludes(request));
+        dirs.addAll(request.systemIncludeDirectories());
+        return dirs;
+    }
+
     private static List<Path> cflagIncludes(CompileRequest request) {
         List<Path> dirs = new ArrayList<>();
         List<String> flags = request.cflags();
@@ -603,11 +615,7 @@ public final class BpfCompiler {
      */
     private static List<String> newerLibbpfMacros(CompileRequest request, List<Diagnostic> diagnostics)
             throws IOException {
-        List<Path> dirs = new ArrayList<>();
-        dirs.add(request.sourceDirectory());
-        dirs.addAll(request.includes());
-        dirs.addAll(cflagIncludes(request));
-        dirs.addAll(request.systemIncludeDirectories());
+        List<Path> dirs = searchPath(request);
         List<String> notes = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Diagnostic diagnostic : diagnostics) {
